@@ -1,0 +1,69 @@
+"""The session cookie and the CSRF header."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import Request, Response
+from fastapi.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+
+from app.services import accounts
+from app.services.accounts import ResolvedSession
+from app.services.errors import Forbidden, ServiceError
+from app.settings import Settings
+
+COOKIE = "vcwatch_session"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class NotLoggedIn(ServiceError):
+    status = 401
+
+
+def is_tls(connection: HTTPConnection) -> bool:
+    return connection.url.scheme in ("https", "wss")
+
+
+def set_session_cookie(
+    response: Response, request: Request, *, token: str, settings: Settings
+) -> None:
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=settings.session_absolute_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=is_tls(request),
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response, request: Request) -> None:
+    response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=is_tls(request), path="/")
+
+
+async def resolve_connection(connection: HTTPConnection) -> ResolvedSession | None:
+    token = connection.cookies.get(COOKIE)
+    if not token or len(token) > 256:
+        return None
+    return await run_in_threadpool(
+        accounts.resolve,
+        connection.app.state.db,
+        settings=connection.app.state.settings,
+        token=token,
+        address=connection.client.host if connection.client else None,
+    )
+
+
+async def authenticate(request: Request) -> ResolvedSession:
+    """The caller's live session; a state-changing request must also carry its CSRF token."""
+    resolved = await resolve_connection(request)
+    if resolved is None:
+        raise NotLoggedIn("log in first", field="session")
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), resolved.csrf_token.encode()):
+            raise Forbidden(f"missing or wrong {CSRF_HEADER} header", field=CSRF_HEADER)
+    return resolved

@@ -1,0 +1,363 @@
+"""The `vcwatch` command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from app.db.engine import Database
+from app.db.migrate import upgrade_to_head
+from app.schemas.public import StandingsPublic
+from app.services.context import Actor
+from app.services.errors import ServiceError
+from app.settings import get_settings
+
+CLI_ACTOR = Actor(username="cli", role="admin")
+
+
+@contextmanager
+def open_database() -> Iterator[Database]:
+    """The configured database at the newest migration, disposed when the command is done."""
+    db = Database(get_settings().resolved_database_url)
+    try:
+        upgrade_to_head(db.engine)
+        yield db
+    finally:
+        db.dispose()
+
+
+def cmd_migrate(_args: argparse.Namespace) -> int:
+    with open_database() as db:
+        print(f"schema is at the newest migration ({db.engine.url.render_as_string()})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = get_settings()
+    with open_database() as db:
+        single_process = db.is_sqlite
+    if args.workers > 1 and single_process:
+        print(
+            "vcwatch serve: SQLite serves one worker only; for --workers "
+            f"{args.workers} set VCWATCH_DATABASE_URL to a PostgreSQL database",
+            file=sys.stderr,
+        )
+        return 2
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers,
+        log_level="info",
+        ws="websockets-sansio",
+        proxy_headers=True,
+    )
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.services.records import import_records, parse_records
+
+    try:
+        data = json.loads(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError, RecursionError) as error:
+        print(f"vcwatch import: cannot read {args.file}: {error}", file=sys.stderr)
+        return 2
+    with open_database() as db:
+        try:
+            summary = import_records(db, actor=CLI_ACTOR, file=parse_records(data))
+        except ServiceError as error:
+            print(
+                f"vcwatch import: {args.file}: {error.message} (at {error.field})", file=sys.stderr
+            )
+            print("nothing was imported", file=sys.stderr)
+            return 1
+        print(
+            f"imported {args.file}: period {summary.period.year} (edition {summary.period.edition}), "
+            f"{summary.units} units, {summary.meetings} meetings, {summary.incidents} incidents "
+            f"({summary.incidents_unchanged} already present), {summary.rooms} room entries, "
+            f"{summary.staffing} staffing entries"
+        )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.services.records import export_json, export_records
+
+    with open_database() as db:
+        json.dump(
+            export_json(export_records(db, year=args.year)),
+            sys.stdout,
+            ensure_ascii=False,
+            indent=1,
+        )
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_scores(args: argparse.Namespace) -> int:
+    from app.services.scores import get_standings
+
+    with open_database() as db:
+        standings = get_standings(db, year=args.year, as_of=args.as_of)
+        if args.json:
+            print(standings.model_dump_json(indent=1))
+        else:
+            print(format_standings(standings))
+    return 0
+
+
+def format_standings(standings: StandingsPublic) -> str:
+    lines = [
+        f"视频会议 {standings.year} (edition {standings.edition}) as of {standings.as_of} "
+        f"— full marks {standings.full_marks}"
+    ]
+    for city in standings.cities:
+        lines.append("")
+        lines.append(f"{city.code} {city.name}  score {city.score}  deduction {city.deduction}")
+        lines.append(f"  {'item':<22}{'n':>6}{'raw':>9}{'capped':>9}{'cap':>8}")
+        for item in city.items:
+            bound = " ← cap" if item.raw != item.capped else ""
+            lines.append(
+                f"  {item.code:<22}{item.occurrences:>6}{item.raw:>9}{item.capped:>9}{item.cap:>8}{bound}"
+            )
+        own = city.own
+        lines.append(f"  own venue {own.code} {own.name}: deduction {own.deduction}")
+        codes = [i.code for i in city.items]
+        header = "".join(f"{code[:10]:>11}" for code in codes)
+        lines.append(f"  {'county':<16}{'deduction':>10}{header}")
+        for county in sorted(city.counties, key=lambda c: (-float_free_key(c.deduction), c.code)):
+            cells = "".join(f"{i.capped:>11}" for i in county.items)
+            lines.append(
+                f"  {county.code} {county.name:<{10 - len(county.name)}}{county.deduction:>10}{cells}"
+            )
+    return "\n".join(lines)
+
+
+def float_free_key(points: str) -> int:
+    """Hundredths of a points string, for sorting without binary floats."""
+    whole, _, hundredths = points.partition(".")
+    return int(whole) * 100 + int(hundredths or 0)
+
+
+DEMO_ACCOUNTS = (
+    ("admin", "系统管理员", "admin", None),
+    ("controller", "会议主控（省）", "controller", None),
+    ("county", "尤溪县数字办", "county_it", "350426"),
+    ("reviewer", "市政府办审核", "reviewer", None),
+)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo_records import build_demo_records
+    from app.services import accounts
+    from app.services.errors import Conflict
+    from app.services.records import import_records, parse_records
+
+    if get_settings().environment == "production":
+        print("vcwatch demo: refused in production", file=sys.stderr)
+        return 2
+    with open_database() as db:
+        summary = import_records(db, actor=CLI_ACTOR, file=parse_records(build_demo_records()))
+        print(
+            f"demo data for 三明市 {summary.period.year}: {summary.units} units, "
+            f"{summary.meetings} meetings, {summary.incidents} incidents "
+            f"({summary.incidents_unchanged} already present)"
+        )
+        today = prepare_today(db)
+        print(f"this year's period and today's meeting {today!r} are ready for the console")
+        print("demo accounts (username / password / role):")
+        for username, display_name, role, unit in DEMO_ACCOUNTS:
+            password = f"demo-{username}-2019"
+            try:
+                accounts.create_account(
+                    db,
+                    actor=CLI_ACTOR,
+                    username=username,
+                    display_name=display_name,
+                    role=role,
+                    unit_code=unit,
+                    password=password,
+                )
+            except Conflict:
+                password = "(account already existed; password unchanged)"
+            print(f"  {username:<11} {password:<26} {role}{' ' + unit if unit else ''}")
+    return 0
+
+
+def prepare_today(db: Database) -> str:
+    """A period for the current year (if it has none) and a meeting today at 09:00, so the
+    console has work at once."""
+    from app.schemas.records import MeetingRecord, PeriodRecord
+    from app.services.context import utc_now
+    from app.services.errors import NotFound
+    from app.services.meetings import create_meeting
+    from app.services.periods import get_period, put_period
+    from app.timezone import local
+
+    now = local(utc_now())
+    try:
+        get_period(db, year=now.year)
+    except NotFound:
+        put_period(db, actor=CLI_ACTOR, record=PeriodRecord(year=now.year, edition="2019"))
+    key = f"demo-{now:%Y-%m-%d}"
+    starts_at = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    record = MeetingRecord(key=key, title="全省视频会议（演示）", starts_at=starts_at)
+    create_meeting(db, actor=CLI_ACTOR, record=record)
+    return key
+
+
+def cmd_sampler(args: argparse.Namespace) -> int:
+    import time
+
+    from app.db import locks
+    from app.services.frame_watch import FrameWatch
+
+    with open_database() as db:
+        try:
+            claim = locks.claim(db, "vcwatch-sampler")
+        except LookupError:
+            print("vcwatch sampler: another process samples the venues already", file=sys.stderr)
+            return 1
+        watch = FrameWatch(db, get_settings())
+        try:
+            while True:
+                count = watch.sync_sources()
+                print(f"following {count} venue source(s)", flush=True)
+                time.sleep(args.refresh)
+        except KeyboardInterrupt:
+            return 0
+        finally:
+            watch.stop()
+            if claim is not None:
+                claim.close()
+
+
+def read_password(*, stdin_is_tty: bool) -> str:
+    if not stdin_is_tty:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise SystemExit("vcwatch create-user: the passwords differ")
+    return first
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from app.services import accounts
+
+    password = read_password(stdin_is_tty=sys.stdin.isatty())
+    with open_database() as db:
+        account = accounts.create_account(
+            db,
+            actor=CLI_ACTOR,
+            username=args.username,
+            display_name=args.display_name or args.username,
+            role=args.role,
+            unit_code=args.unit,
+            password=password,
+        )
+        unit = f" for unit {account.unit}" if account.unit else ""
+        print(f"created {account.role} account {account.username!r}{unit}")
+    return 0
+
+
+def parse_moment(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO-8601 time, e.g. 2019-06-30T23:59:59+08:00"
+        ) from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give an offset, e.g. 2019-06-30T23:59:59+08:00")
+    return moment
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vcwatch", description="视频会议运行保障考核 — video-conference conduct and deductions"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="migrate, then serve the web app")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
+
+    commands.add_parser("migrate", help="bring the schema to the newest migration").set_defaults(
+        run=cmd_migrate
+    )
+    commands.add_parser("demo", help="load 三明市 and its counties with a demo 2019").set_defaults(
+        run=cmd_demo
+    )
+
+    create_user = commands.add_parser(
+        "create-user", help="create an account; the password comes from a prompt or stdin"
+    )
+    create_user.add_argument("username")
+    create_user.add_argument(
+        "--role", required=True, choices=("admin", "controller", "county_it", "reviewer")
+    )
+    create_user.add_argument("--unit", default=None, help="unit code, for a county_it account")
+    create_user.add_argument("--display-name", default=None)
+    create_user.set_defaults(run=cmd_create_user)
+
+    sampler = commands.add_parser(
+        "sampler", help="sample the venues' sources and raise frame-check flags"
+    )
+    sampler.add_argument(
+        "--refresh", type=float, default=30.0, help="seconds between re-reading the sources"
+    )
+    sampler.set_defaults(run=cmd_sampler)
+
+    commands.add_parser(
+        "check-frames",
+        help="print each sample's frame-check metrics and flags: SOURCE [--reference IMAGE] "
+        "[--interval SECONDS] [--json]",
+    )
+
+    import_ = commands.add_parser("import", help="import a vcwatch-records/1 file, all or nothing")
+    import_.add_argument("file")
+    import_.set_defaults(run=cmd_import)
+
+    export = commands.add_parser("export", help="print a year's records as vcwatch-records/1")
+    export.add_argument("--year", type=int, required=True)
+    export.set_defaults(run=cmd_export)
+
+    scores = commands.add_parser("scores", help="standings of a year")
+    scores.add_argument("--year", type=int, required=True)
+    scores.add_argument("--as-of", type=parse_moment, default=None)
+    scores.add_argument("--json", action="store_true", help="the API's JSON instead of a table")
+    scores.set_defaults(run=cmd_scores)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["check-frames"]:
+        # The tuning tool parses its own options (it is also `python -m frame_checks`).
+        from frame_checks.cli import main as check_frames
+
+        return check_frames(arguments[1:], prog="vcwatch check-frames")
+    args = build_parser().parse_args(arguments)
+    try:
+        return int(args.run(args))
+    except ServiceError as error:
+        where = f" ({error.field})" if error.field else ""
+        print(f"vcwatch {args.command}: {error.message}{where}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

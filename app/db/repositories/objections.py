@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+from sqlalchemy import Select, select
+from sqlmodel import Session, col
+
+from app.db.repositories.paging import count_of
+from app.db.tables import Incident, Objection, Unit
+
+
+class ObjectionRow(NamedTuple):
+    objection: Objection
+    incident: str
+    unit: str
+
+
+def _rows() -> Select[*tuple[Any, ...]]:
+    return (
+        select(Objection, col(Incident.key), col(Unit.code))
+        .join(Incident, col(Objection.incident_id) == col(Incident.id))
+        .join(Unit, col(Incident.unit_id) == col(Unit.id))
+    )
+
+
+def by_id(session: Session, objection_id: int) -> ObjectionRow | None:
+    row = session.execute(_rows().where(col(Objection.id) == objection_id)).one_or_none()
+    return ObjectionRow(*row) if row else None
+
+
+def of_incident(session: Session, incident_id: int) -> list[ObjectionRow]:
+    rows = session.execute(
+        _rows().where(col(Objection.incident_id) == incident_id).order_by(col(Objection.id))
+    )
+    return [ObjectionRow(*row) for row in rows]
+
+
+def listing(
+    session: Session, *, status: str | None, units: Sequence[str], limit: int, offset: int
+) -> tuple[list[ObjectionRow], int]:
+    query = _rows()
+    if status is not None:
+        query = query.where(col(Objection.status) == status)
+    if units:
+        query = query.where(col(Unit.code).in_(units))
+    total = count_of(session, query)
+    rows = session.execute(query.order_by(col(Objection.id).desc()).limit(limit).offset(offset))
+    return [ObjectionRow(*row) for row in rows], total

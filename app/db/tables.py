@@ -1,0 +1,266 @@
+"""Tables. The schema itself is made only by the Alembic migrations; these models must agree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.db.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def moment(*, nullable: bool = False, index: bool = False) -> Any:
+    column: Column[datetime] = Column(UTCDateTime(), nullable=nullable, index=index)
+    return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
+
+
+def reference(target: str, *, nullable: bool = False, index: bool = True) -> Any:
+    column = Column(Integer, ForeignKey(target), nullable=nullable, index=index)
+    return Field(default=None, sa_column=column) if nullable else Field(sa_column=column)
+
+
+def json_column(*, nullable: bool = False) -> Any:
+    return Field(sa_column=Column(JSON, nullable=nullable))
+
+
+class Unit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(sa_column=Column(String(6), nullable=False, unique=True))
+    name: str = Field(max_length=64)
+    level: str = Field(max_length=8)
+    parent_id: int | None = reference("unit.id", nullable=True)
+
+
+class Period(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    year: int = Field(sa_column=Column(Integer, nullable=False, unique=True))
+    edition: str = Field(max_length=16)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    title: str = Field(max_length=200)
+    starts_at: datetime = moment(index=True)
+    created_at: datetime = moment()
+    # The sequence number of the meeting's newest event.
+    last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class Incident(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_incident_scoring", "period_id", "unit_id", "type_code", "at", "voided_at"),
+        Index("ix_incident_unit_at", "unit_id", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(sa_column=Column(String(128), nullable=False, unique=True))
+    request_digest: str = Field(max_length=64)
+    period_id: int = reference("period.id", index=False)
+    unit_id: int = reference("unit.id", index=False)
+    type_code: str = Field(max_length=64)
+    item_code: str = Field(max_length=64)
+    meeting_id: int | None = reference("meeting.id", nullable=True)
+    checkpoint: str | None = Field(default=None, max_length=16)
+    at: datetime = moment()
+    note: str | None = Field(default=None, max_length=2000)
+    source: str = Field(max_length=32)
+    evidence: str | None = Field(default=None, max_length=128)
+    logged_by: str | None = Field(default=None, max_length=64)
+    logged_at: datetime = moment()
+    voided_at: datetime | None = moment(nullable=True)
+    voided_by: str | None = Field(default=None, max_length=64)
+    void_reason: str | None = Field(default=None, max_length=500)
+
+
+class RollCallMark(SQLModel, table=True):
+    """The live mark of one venue at one checkpoint of a meeting."""
+
+    __tablename__ = "roll_call_mark"
+    __table_args__ = (UniqueConstraint("meeting_id", "unit_id", "checkpoint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = reference("meeting.id", index=False)
+    unit_id: int = reference("unit.id")
+    checkpoint: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    reason: str | None = Field(default=None, max_length=500)
+    incident_id: int | None = reference("incident.id", nullable=True, index=False)
+    marked_by: str | None = Field(default=None, max_length=64)
+    marked_at: datetime = moment()
+
+
+class RoomRecord(SQLModel, table=True):
+    """One entry of a unit's room register: the whole state of that room from `at` on."""
+
+    __tablename__ = "room_record"
+    __table_args__ = (Index("ix_room_record_unit_at", "unit_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = reference("unit.id", index=False)
+    name: str = Field(max_length=100)
+    at: datetime = moment()
+    hd_display: bool = False
+    audio: bool = False
+    cabling: bool = False
+    removed: bool = False
+    details: dict[str, Any] = json_column()
+    source: str = Field(max_length=32)
+    recorded_by: str | None = Field(default=None, max_length=64)
+    recorded_at: datetime = moment()
+
+
+class StaffingRecord(SQLModel, table=True):
+    """A unit's whole list of leaders and staff from `at` on."""
+
+    __tablename__ = "staffing_record"
+    __table_args__ = (Index("ix_staffing_record_unit_at", "unit_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = reference("unit.id", index=False)
+    at: datetime = moment()
+    leaders: list[dict[str, Any]] = json_column()
+    staff: list[dict[str, Any]] = json_column()
+    recorded_by: str | None = Field(default=None, max_length=64)
+    recorded_at: datetime = moment()
+
+
+class Objection(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = reference("incident.id")
+    reason: str = Field(max_length=2000)
+    status: str = Field(default="open", max_length=16, index=True)
+    filed_by: str | None = Field(default=None, max_length=64)
+    filed_at: datetime = moment()
+    ruled_by: str | None = Field(default=None, max_length=64)
+    ruled_at: datetime | None = moment(nullable=True)
+    ruling: str | None = Field(default=None, max_length=2000)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Append-only: who did what, when, from where, with the record before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = moment(index=True)
+    actor: str | None = Field(default=None, max_length=64, index=True)
+    address: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=64, index=True)
+    entity: str = Field(max_length=32)
+    entity_key: str | None = Field(default=None, max_length=128)
+    before: dict[str, Any] | None = json_column(nullable=True)
+    after: dict[str, Any] | None = json_column(nullable=True)
+
+
+class Account(SQLModel, table=True):
+    """A person who logs in; a `county_it` account is bound to one unit."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    display_name: str = Field(max_length=100)
+    role: str = Field(max_length=16)
+    unit_id: int | None = reference("unit.id", nullable=True)
+    password_hash: str = Field(max_length=255)
+    disabled: bool = False
+    created_at: datetime = moment()
+    updated_at: datetime = moment()
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side session; the cookie holds a random token, the table only its hash."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(sa_column=Column(String(64), nullable=False, unique=True))
+    csrf_token: str = Field(max_length=64)
+    account_id: int = reference("account.id")
+    address: str | None = Field(default=None, max_length=64)
+    created_at: datetime = moment()
+    last_seen_at: datetime = moment()
+    expires_at: datetime = moment()
+    ended_at: datetime | None = moment(nullable=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed login, kept to rate-limit guessing per account and per address."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (
+        Index("ix_login_failure_username_at", "username", "at"),
+        Index("ix_login_failure_address_at", "address", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    at: datetime = moment()
+
+
+class MeetingEvent(SQLModel, table=True):
+    """A write that concerns a meeting, numbered without gaps within the meeting."""
+
+    __tablename__ = "meeting_event"
+    __table_args__ = (UniqueConstraint("meeting_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = reference("meeting.id", index=False)
+    seq: int
+    kind: str = Field(max_length=32)
+    at: datetime = moment()
+    actor: str | None = Field(default=None, max_length=64)
+    data: dict[str, Any] = json_column()
+
+
+class VenueSource(SQLModel, table=True):
+    """Where a venue's picture is sampled from, its reference frame and its last known state."""
+
+    __tablename__ = "venue_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("unit.id"), nullable=False, unique=True)
+    )
+    url: str | None = Field(default=None, max_length=1000)
+    interval_seconds: float = 2.0
+    enabled: bool = True
+    thresholds: dict[str, Any] = json_column()
+    reference: str | None = Field(default=None, max_length=64)
+    reference_set_at: datetime | None = moment(nullable=True)
+    reference_set_by: str | None = Field(default=None, max_length=64)
+    status: str = Field(default="unknown", max_length=16)
+    status_at: datetime | None = moment(nullable=True)
+
+
+class FrameFlag(SQLModel, table=True):
+    """A frame-check suggestion; it deducts nothing until a controller confirms it."""
+
+    __tablename__ = "frame_flag"
+    __table_args__ = (Index("ix_frame_flag_status_raised_at", "status", "raised_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = reference("unit.id")
+    meeting_id: int | None = reference("meeting.id", nullable=True)
+    kind: str = Field(max_length=16)
+    basis: str | None = Field(default=None, max_length=16)
+    metrics: dict[str, Any] = json_column()
+    snapshot: str | None = Field(default=None, max_length=64)
+    raised_at: datetime = moment()
+    cleared_at: datetime | None = moment(nullable=True)
+    status: str = Field(default="open", max_length=16)
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = moment(nullable=True)
+    decision_note: str | None = Field(default=None, max_length=500)
+    incident_id: int | None = reference("incident.id", nullable=True, index=False)

@@ -1,0 +1,75 @@
+"""What a unit's room register and staffing cost it under the derived items (3, 4 and 5).
+
+Invariant: the findings for a unit are the only source of its derived occurrences; the scoring
+engine counts exactly `sum(f.occurrences)` per item, so the explanation lines shown to a county
+always add up to the engine's figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain.facts import EQUIPMENT, RoomEntry, StaffingEntry, Unit
+from app.domain.rulebook import Rulebook
+
+EQUIPMENT_NAMES = {"hd_display": "高清显示设备", "audio": "音频设备", "cabling": "网络综合布线"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    item_code: str
+    occurrences: int
+    points: Decimal
+    text: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.text} −{self.points:.2f}"
+
+
+def register_findings(
+    rulebook: Rulebook,
+    unit: Unit,
+    *,
+    rooms: Sequence[RoomEntry],
+    staffing: StaffingEntry | None,
+) -> list[Finding]:
+    """The derived occurrences of one unit, each with the sentence that explains it."""
+    findings: list[Finding] = []
+
+    hd_rooms = rulebook.derived_item("hd_rooms")
+    if hd_rooms is not None and unit.level == "county":
+        short = max(0, hd_rooms.rooms_required - len(rooms))
+        if short:
+            findings.append(
+                Finding(hd_rooms.code, short, hd_rooms.points * short, f"缺少{short}间高清会议室")
+            )
+
+    room_equipment = rulebook.derived_item("room_equipment")
+    if room_equipment is not None:
+        for room in rooms:
+            missing = [EQUIPMENT_NAMES[k] for k in EQUIPMENT if not room.has(k)]
+            if missing:
+                findings.append(
+                    Finding(
+                        room_equipment.code,
+                        len(missing),
+                        room_equipment.points * len(missing),
+                        f"{room.name}缺{'、'.join(missing)}",
+                    )
+                )
+
+    staffing_item = rulebook.derived_item("staffing")
+    if staffing_item is not None:
+        lacking = []
+        if staffing is None or not staffing.leaders:
+            lacking.append("分管领导")
+        if staffing is None or not staffing.staff:
+            lacking.append("视频会议专职人员")
+        if lacking:
+            findings.append(
+                Finding(staffing_item.code, 1, staffing_item.points, f"缺{'和'.join(lacking)}")
+            )
+    return findings

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import Depends, FastAPI
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy.engine import Connection
+
+from app.api import errors, pages
+from app.api.policy import authorize
+from app.api.routes import (
+    accounts,
+    evidence,
+    exports,
+    incidents,
+    meetings,
+    objections,
+    periods,
+    scores,
+    session,
+    units,
+    venues,
+)
+from app.db import locks
+from app.db.engine import Database
+from app.live import socket
+from app.live.hub import Hub
+from app.live.postgres import Listener
+from app.services.frame_watch import FrameWatch
+from app.settings import Settings, get_settings
+
+SQLITE_POLL_SECONDS = 1.0
+API_ROUTERS = (
+    session,
+    accounts,
+    units,
+    periods,
+    meetings,
+    incidents,
+    evidence,
+    objections,
+    scores,
+    exports,
+    venues,
+)
+
+
+async def poll_other_processes(hub: Hub) -> None:
+    """SQLite has no notifications: events written by other processes (`vcwatch sampler`, the
+    CLI) are picked up by looking for new ones every second."""
+    while True:
+        await asyncio.sleep(SQLITE_POLL_SECONDS)
+        hub.resync_all()
+
+
+def start_sampling(db: Database, settings: Settings, frame_watch: FrameWatch) -> Connection | None:
+    """Sample the venues' sources in this process if it holds the sampling claim."""
+    if settings.sampler == "off":
+        return None
+    try:
+        held = locks.claim(db, "vcwatch-sampler")
+    except LookupError:
+        return None  # another server process samples
+    frame_watch.sync_sources()
+    return held
+
+
+# Hand the interpreter lock over more often than the default 5 ms, so that fanning events out on
+# the event loop and committing writes on worker threads take turns quickly (lower tag latency).
+GIL_SWITCH_INTERVAL = 0.0005
+
+
+def create_app(*, settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    settings = settings or get_settings()
+    database = db or Database(settings.resolved_database_url)
+
+    hub = Hub(database)
+    frame_watch = FrameWatch(database, settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        hub.start(asyncio.get_running_loop())
+        if database.is_sqlite:
+            listener_task = asyncio.ensure_future(poll_other_processes(hub))
+        else:
+            listener = Listener(hub, database.url)
+            app.state.listener = listener
+            listener_task = asyncio.ensure_future(listener.run())
+        sampling = await run_in_threadpool(start_sampling, database, settings, frame_watch)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(frame_watch.stop)
+            if sampling is not None:
+                sampling.close()
+            hub.stop()
+            listener_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener_task
+            if db is None:
+                database.dispose()
+
+    app = FastAPI(
+        title="vcwatch",
+        summary="视频会议运行保障考核 — video-conference conduct and the 视频会议 (10分) deductions",
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=errors.ERROR_RESPONSES,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.hub = hub
+    app.state.frame_watch = frame_watch
+    errors.install(app)
+    for module in API_ROUTERS:
+        app.include_router(module.router, dependencies=[Depends(authorize)])
+    app.include_router(socket.router)
+    pages.install(app)
+    return app

@@ -1,0 +1,371 @@
+"""Accounts, login sessions and the login rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
+
+from app.db.engine import Database
+from app.db.tables import Account, LoginFailure, LoginSession, Unit
+from app.schemas.public import AccountPublic
+from app.security.passwords import hash_password, password_problem, verify_password
+from app.services import audit
+from app.services.context import Actor, utc_now
+from app.services.errors import Conflict, Invalid, NotFound, ServiceError
+from app.services.units import require_unit
+from app.settings import Settings
+
+ROLES = ("admin", "controller", "county_it", "reviewer")
+Role = Literal["admin", "controller", "county_it", "reviewer"]
+SESSION_TOUCH_SECONDS = 60
+
+
+class LoginRefused(ServiceError):
+    status = 401
+
+
+class TooManyAttempts(ServiceError):
+    status = 429
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message, field="username")
+        self.headers = {"Retry-After": str(retry_after)}
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    token: str
+    csrf_token: str
+    actor: Actor
+    expires_at: datetime
+
+
+def token_hash(token: str, *, secret: str) -> str:
+    """What the database keeps of a session token: a keyed hash, useless without the secret."""
+    return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _unit_code(session: Session, account: Account) -> str | None:
+    if account.unit_id is None:
+        return None
+    unit = session.get(Unit, account.unit_id)
+    return unit.code if unit else None
+
+
+def public(session: Session, account: Account) -> AccountPublic:
+    return AccountPublic(
+        username=account.username,
+        display_name=account.display_name,
+        role=account.role,
+        unit=_unit_code(session, account),
+        disabled=account.disabled,
+    )
+
+
+def actor_of(session: Session, account: Account, *, address: str | None) -> Actor:
+    return Actor(
+        username=account.username,
+        role=account.role,
+        unit_code=_unit_code(session, account),
+        address=address,
+        display_name=account.display_name,
+    )
+
+
+def _check_role_unit(session: Session, role: str, unit_code: str | None) -> int | None:
+    if role == "county_it":
+        if unit_code is None:
+            raise Invalid("a county_it account needs its unit", field="unit")
+        return require_unit(session, unit_code).id
+    if unit_code is not None:
+        raise Invalid(f"a {role} account is not bound to a unit", field="unit")
+    return None
+
+
+def _by_username(session: Session, username: str) -> Account | None:
+    return session.scalars(select(Account).where(col(Account.username) == username)).one_or_none()
+
+
+def require_account(session: Session, username: str) -> Account:
+    account = _by_username(session, username)
+    if account is None:
+        raise NotFound(f"no account {username!r}", field="username")
+    return account
+
+
+def create_account(
+    db: Database,
+    *,
+    actor: Actor,
+    username: str,
+    display_name: str,
+    role: str,
+    unit_code: str | None,
+    password: str,
+) -> AccountPublic:
+    problem = password_problem(password, username=username)
+    if problem:
+        raise Invalid(problem, field="password")
+    password_hash = hash_password(password)
+    with db.write() as tx:
+        if _by_username(tx.session, username) is not None:
+            raise Conflict(f"account {username!r} already exists", field="username")
+        now = utc_now()
+        account = Account(
+            username=username,
+            display_name=display_name,
+            role=role,
+            unit_id=_check_role_unit(tx.session, role, unit_code),
+            password_hash=password_hash,
+            created_at=now,
+            updated_at=now,
+        )
+        tx.session.add(account)
+        tx.session.flush()
+        result = public(tx.session, account)
+        audit.record(
+            tx.session,
+            actor=actor,
+            action="account.created",
+            entity="account",
+            entity_key=username,
+            after=result.model_dump(),
+        )
+        return result
+
+
+def _end_sessions(session: Session, account: Account, *, at: datetime) -> None:
+    session.execute(
+        update(LoginSession)
+        .where(col(LoginSession.account_id) == account.id, col(LoginSession.ended_at).is_(None))
+        .values(ended_at=at)
+    )
+
+
+def update_account(
+    db: Database,
+    *,
+    actor: Actor,
+    username: str,
+    display_name: str | None = None,
+    role: str | None = None,
+    unit_code: str | None = None,
+    disabled: bool | None = None,
+) -> AccountPublic:
+    with db.write() as tx:
+        account = require_account(tx.session, username)
+        before = public(tx.session, account)
+        new_role = role or account.role
+        # A role change names its unit afresh; otherwise the unit stays unless a new one is given.
+        new_unit = unit_code if (role is not None or unit_code is not None) else before.unit
+        if disabled is True and username == actor.username:
+            raise Invalid("an admin cannot disable their own account", field="disabled")
+        account.unit_id = _check_role_unit(tx.session, new_role, new_unit)
+        account.role = new_role
+        if display_name is not None:
+            account.display_name = display_name
+        now = utc_now()
+        if disabled is not None:
+            account.disabled = disabled
+        if account.disabled or account.role != before.role or before.unit != new_unit:
+            _end_sessions(tx.session, account, at=now)
+        account.updated_at = now
+        after = public(tx.session, account)
+        audit.record(
+            tx.session,
+            actor=actor,
+            action="account.updated",
+            entity="account",
+            entity_key=username,
+            before=before.model_dump(),
+            after=after.model_dump(),
+        )
+        return after
+
+
+def set_password(db: Database, *, actor: Actor, username: str, password: str) -> None:
+    problem = password_problem(password, username=username)
+    if problem:
+        raise Invalid(problem, field="password")
+    password_hash = hash_password(password)
+    with db.write() as tx:
+        account = require_account(tx.session, username)
+        account.password_hash = password_hash
+        account.updated_at = utc_now()
+        _end_sessions(tx.session, account, at=account.updated_at)
+        audit.record(
+            tx.session,
+            actor=actor,
+            action="account.password_set",
+            entity="account",
+            entity_key=username,
+        )
+
+
+def list_accounts(db: Database) -> list[AccountPublic]:
+    with db.read() as session:
+        accounts = session.scalars(select(Account).order_by(col(Account.username)))
+        return [public(session, a) for a in accounts]
+
+
+def _failures_since(
+    session: Session, *, column: Mapped[str], value: str, since: datetime
+) -> tuple[int, datetime | None]:
+    row = session.execute(
+        select(func.count(), func.min(col(LoginFailure.at))).where(
+            column == value, col(LoginFailure.at) > since
+        )
+    ).one()
+    return int(row[0]), row[1]
+
+
+def _check_rate(
+    session: Session, *, settings: Settings, username: str, address: str, now: datetime
+) -> None:
+    window = timedelta(minutes=settings.login_window_minutes)
+    since = now - window
+    for column, value, limit in (
+        (col(LoginFailure.username), username, settings.login_failures_per_account),
+        (col(LoginFailure.address), address, settings.login_failures_per_address),
+    ):
+        count, oldest = _failures_since(session, column=column, value=value, since=since)
+        if count >= limit and oldest is not None:
+            retry_after = max(1, int((oldest + window - now).total_seconds()) + 1)
+            raise TooManyAttempts(
+                "too many failed logins; wait before trying again", retry_after=retry_after
+            )
+
+
+def login(
+    db: Database, *, settings: Settings, username: str, password: str, address: str
+) -> OpenSession:
+    """Open a session for a correct password; every outcome is audited."""
+    now = utc_now()
+    with db.read() as session:
+        _check_rate(session, settings=settings, username=username, address=address, now=now)
+        account = _by_username(session, username)
+    ok = verify_password(password, account.password_hash if account else None)
+    visitor = Actor(username=username, role="anonymous", address=address)
+    if not ok or account is None or account.disabled:
+        with db.write() as tx:
+            tx.session.add(LoginFailure(username=username, address=address, at=now))
+            audit.record(
+                tx.session,
+                actor=visitor,
+                action="session.login_failed",
+                entity="session",
+                entity_key=username,
+                after={
+                    "reason": "disabled"
+                    if ok and account and account.disabled
+                    else "wrong password or unknown account"
+                },
+            )
+        raise LoginRefused("wrong username or password", field="password")
+    token = secrets.token_urlsafe(32)
+    csrf_token = secrets.token_urlsafe(32)
+    expires_at = now + timedelta(hours=settings.session_absolute_hours)
+    with db.write() as tx:
+        account = require_account(tx.session, username)
+        assert account.id is not None
+        tx.session.add(
+            LoginSession(
+                token_hash=token_hash(token, secret=settings.secret_key),
+                csrf_token=csrf_token,
+                account_id=account.id,
+                address=address,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=expires_at,
+            )
+        )
+        actor = actor_of(tx.session, account, address=address)
+        audit.record(
+            tx.session, actor=actor, action="session.login", entity="session", entity_key=username
+        )
+    return OpenSession(token=token, csrf_token=csrf_token, actor=actor, expires_at=expires_at)
+
+
+@dataclass(frozen=True)
+class ResolvedSession:
+    session_id: int
+    csrf_token: str
+    expires_at: datetime
+    actor: Actor
+
+
+def resolve(
+    db: Database, *, settings: Settings, token: str, address: str | None
+) -> ResolvedSession | None:
+    """The live session of a token, touched; None when unknown, ended, idle or expired."""
+    now = utc_now()
+    with db.read() as session:
+        row = session.execute(
+            select(LoginSession, Account)
+            .join(Account, col(LoginSession.account_id) == col(Account.id))
+            .where(col(LoginSession.token_hash) == token_hash(token, secret=settings.secret_key))
+        ).one_or_none()
+        if row is None:
+            return None
+        login_session, account = row
+        idle = timedelta(minutes=settings.session_idle_minutes)
+        if (
+            login_session.ended_at is not None
+            or account.disabled
+            or login_session.expires_at <= now
+            or login_session.last_seen_at + idle <= now
+        ):
+            return None
+        actor = actor_of(session, account, address=address)
+    assert login_session.id is not None
+    if (now - login_session.last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
+        with db.write() as tx:
+            tx.session.execute(
+                update(LoginSession)
+                .where(col(LoginSession.id) == login_session.id)
+                .values(last_seen_at=now)
+            )
+    return ResolvedSession(
+        login_session.id, login_session.csrf_token, login_session.expires_at, actor
+    )
+
+
+def session_is_live(db: Database, *, session_id: int, settings: Settings) -> bool:
+    now = utc_now()
+    with db.read() as session:
+        row = session.execute(
+            select(LoginSession, Account)
+            .join(Account, col(LoginSession.account_id) == col(Account.id))
+            .where(col(LoginSession.id) == session_id)
+        ).one_or_none()
+        if row is None:
+            return False
+        login_session, account = row
+        return (
+            login_session.ended_at is None
+            and not account.disabled
+            and login_session.expires_at > now
+            and login_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) > now
+        )
+
+
+def logout(db: Database, *, actor: Actor, session_id: int) -> None:
+    with db.write() as tx:
+        login_session = tx.session.get(LoginSession, session_id)
+        if login_session is not None and login_session.ended_at is None:
+            login_session.ended_at = utc_now()
+        audit.record(
+            tx.session,
+            actor=actor,
+            action="session.logout",
+            entity="session",
+            entity_key=actor.username,
+        )

@@ -1,0 +1,193 @@
+"""The frame checks at work: venues' sources are sampled, flags raised and cleared.
+
+Invariants: the checks run on the sampler's worker threads or the request's thread pool, never on
+the event loop; a flag reaches the database only through `flags.raise_flag` (one open flag per
+venue and kind) and deducts nothing; a venue's thresholds are the deployment's, overridden by the
+venue's own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from app.db.engine import Database
+from app.db.repositories import flags as flag_repo
+from app.services import flags, venues
+from app.services.context import Actor, utc_now
+from app.services.errors import Invalid, ServiceError
+from app.services.images import CleanImage, TooLarge, UnsupportedImage, store
+from app.settings import Settings
+from frame_checks import (
+    FrameError,
+    MeasureError,
+    Reference,
+    Sampler,
+    SampleResult,
+    SourceStatus,
+    Thresholds,
+    VenueChecker,
+    decode_frame,
+    encode_jpeg,
+)
+
+log = logging.getLogger(__name__)
+SAMPLER = Actor(username="frame-checks", role="controller")
+STATUS_NAMES = {"online": "online", "offline": "offline", "bad_frame": "offline"}
+
+
+class FrameWatch:
+    """Samples the venues that have a source URL, checks pushed frames of the others."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self.db = db
+        self.settings = settings
+        self.base = Thresholds.from_mapping(settings.frame_thresholds)
+        self.sampler = Sampler(on_sample=self.sampled, on_status=self.status_changed)
+        self._pushed: dict[str, VenueChecker] = {}
+        self._following: dict[str, tuple[str | None, float]] = {}
+        self._sampling = False
+        self._lock = threading.Lock()
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def sync_sources(self) -> int:
+        """Follow exactly the enabled venue sources that have a URL, as configured now (new
+        ones start, removed or changed ones restart or stop); returns how many are followed."""
+        with self.db.read() as session:
+            configured = flag_repo.sources(session)
+        wanted = {
+            code: (source.url, source.interval_seconds, source)
+            for source, code, _ in configured
+            if source.enabled and source.url
+        }
+        for code, running in list(self._following.items()):
+            if code not in wanted or wanted[code][:2] != running:
+                self.sampler.unwatch(code)
+                del self._following[code]
+        for code, (url, interval, source) in wanted.items():
+            if code in self._following or url is None:
+                continue
+            checker = self._checker(code, source.thresholds, source.reference)
+            self.sampler.watch(code, url, interval=interval, checker=checker)
+            self._following[code] = (url, interval)
+        self._sampling = True
+        return len(self._following)
+
+    @property
+    def following(self) -> bool:
+        """Whether this process samples the venues' sources."""
+        return self._sampling
+
+    def stop(self) -> None:
+        self.sampler.stop()
+        self.sampler = Sampler(on_sample=self.sampled, on_status=self.status_changed)
+        self._following.clear()
+        self._sampling = False
+
+    def _checker(
+        self, code: str, overrides: dict[str, Any], reference_name: str | None
+    ) -> VenueChecker:
+        try:
+            thresholds = self.base.with_overrides(overrides or {})
+        except ValueError as error:
+            log.warning("venue %s: ignoring its thresholds (%s)", code, error)
+            thresholds = self.base
+        return VenueChecker(thresholds=thresholds, reference=self._reference(reference_name))
+
+    def _reference(self, name: str | None) -> Reference | None:
+        if name is None:
+            return None
+        path = self.settings.evidence_dir / name
+        try:
+            return Reference.from_frame(decode_frame(path.read_bytes()))
+        except (OSError, FrameError, MeasureError) as error:
+            log.warning("reference frame %s cannot be used: %s", name, error)
+            return None
+
+    def refresh(self, code: str) -> None:
+        """Take up a venue's new thresholds or reference frame."""
+        venue = venues.get_venue(self.db, settings=self.settings, unit_code=code)
+        checker = self._checker(code, dict(venue.thresholds), venue.reference)
+        with self._lock:
+            if code in self._pushed:
+                self._pushed[code] = checker
+        if code in self.sampler.venues:
+            watched = self.sampler.checker(code)
+            watched.set_thresholds(checker.thresholds)
+            watched.set_reference(checker.reference)
+
+    # -- pushed frames ------------------------------------------------------------------
+
+    def check_pushed(self, code: str, data: bytes) -> SampleResult:
+        """Check one frame posted by an external grabber for the venue."""
+        try:
+            frame = decode_frame(
+                data,
+                max_bytes=self.settings.max_upload_bytes,
+                max_pixels=self.settings.max_image_pixels,
+            )
+        except FrameError as error:
+            refusal = TooLarge if error.reason in ("too_big", "too_large") else UnsupportedImage
+            raise refusal(str(error), field="body") from None
+        with self._lock:
+            checker = self._pushed.get(code)
+        if checker is None:
+            venue = venues.get_venue(self.db, settings=self.settings, unit_code=code)
+            checker = self._checker(code, dict(venue.thresholds), venue.reference)
+            with self._lock:
+                checker = self._pushed.setdefault(code, checker)
+        try:
+            result = checker.check(frame, at=datetime.now(UTC).timestamp())
+        except MeasureError as error:
+            raise Invalid(str(error), field="body") from None
+        self.status_changed(code, SourceStatus(state="online"))
+        self.sampled(code, result)
+        return result
+
+    # -- callbacks from the sampler (worker threads) -------------------------------------
+
+    def sampled(self, code: str, result: SampleResult) -> None:
+        try:
+            if result.frame is not None:
+                venues.keep_sample(self.settings, code, encode_jpeg(result.frame))
+            for event in result.events:
+                if event.kind == "raised":
+                    snapshot = self._snapshot(result)
+                    flags.raise_flag(
+                        self.db,
+                        actor=SAMPLER,
+                        unit_code=code,
+                        kind=event.flag,
+                        basis=event.basis,
+                        metrics=dict(event.metrics),
+                        snapshot=snapshot,
+                        at=utc_now(),
+                    )
+                else:
+                    flags.clear_flag(self.db, unit_code=code, kind=event.flag, at=utc_now())
+        except ServiceError as error:
+            log.warning("venue %s: frame-check result not recorded: %s", code, error.message)
+
+    def _snapshot(self, result: SampleResult) -> str | None:
+        if result.frame is None:
+            return None
+        jpeg = encode_jpeg(result.frame)
+        height, width = result.frame.shape[:2]
+        return store(
+            CleanImage(jpeg=jpeg, width=width, height=height), folder=self.settings.evidence_dir
+        )
+
+    def status_changed(self, code: str, status: SourceStatus) -> None:
+        try:
+            venues.set_status(
+                self.db,
+                actor=SAMPLER,
+                unit_code=code,
+                status=STATUS_NAMES.get(status.state, "unknown"),
+                at=utc_now(),
+            )
+        except ServiceError as error:
+            log.warning("venue %s: status not recorded: %s", code, error.message)

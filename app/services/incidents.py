@@ -1,0 +1,236 @@
+"""Logging, voiding and reading incidents — idempotent by the client's key."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from app.db.engine import Database
+from app.db.repositories import incidents as incident_repo
+from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import objections as objection_repo
+from app.db.repositories.incidents import IncidentFilter, IncidentRow
+from app.db.tables import Incident
+from app.domain.rulebook import Rulebook
+from app.schemas.public import IncidentDetail, IncidentPublic, Page
+from app.schemas.records import IncidentCreate, IncidentFields
+from app.services import audit, meeting_events
+from app.services.context import Actor, utc_now
+from app.services.errors import Conflict, Invalid, NotFound
+from app.services.periods import period_of_year, rulebooks_by_period
+from app.services.presenters import incident_public, objection_public
+from app.services.units import require_unit
+from app.timezone import assessment_year
+
+
+@dataclass(frozen=True)
+class Logged:
+    incident: IncidentPublic
+    created: bool
+
+
+def identity_digest(fields: IncidentFields) -> str:
+    """What makes two submissions under one key the same incident (its time is compared apart,
+    since a client may leave it to the server)."""
+    identity = fields.model_dump(
+        mode="json", include={"unit", "type", "meeting", "checkpoint", "note", "source"}
+    )
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def same_incident(existing: Incident, *, digest: str, at: datetime | None) -> bool:
+    return existing.request_digest == digest and (at is None or existing.at == at)
+
+
+def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, field: str) -> str:
+    """The item the type belongs to, or a clear refusal."""
+    occurrence_type = rulebook.occurrence_type(type_code)
+    if occurrence_type is None:
+        raise Invalid(
+            f"type {type_code!r} is not in the {rulebook.edition} edition of the rulebook",
+            field=f"{field}type",
+        )
+    if checkpoint is not None and occurrence_type.item_code != "roll_call":
+        raise Invalid("only roll-call incidents have a checkpoint", field=f"{field}checkpoint")
+    return occurrence_type.item_code
+
+
+def public_of_row(session: Session, row: IncidentRow) -> IncidentPublic:
+    rulebook = rulebooks_by_period(session)[row.incident.period_id]
+    return incident_public(row, item_points=rulebook.item(row.incident.item_code).points)
+
+
+def _existing(session: Session, key: str, payload: IncidentCreate, digest: str) -> Logged | None:
+    row = incident_repo.by_key(session, key)
+    if row is None:
+        return None
+    if not same_incident(row.incident, digest=digest, at=payload.at):
+        raise Conflict(
+            f"key {key!r} was already used for a different incident", field="Idempotency-Key"
+        )
+    return Logged(public_of_row(session, row), created=False)
+
+
+def add_incident(
+    session: Session,
+    *,
+    actor: Actor,
+    key: str,
+    payload: IncidentCreate,
+) -> Incident:
+    """Validate against the period's edition and add the incident (no key check here)."""
+    unit = require_unit(session, payload.unit)
+    at = payload.at or utc_now()
+    period, rulebook = period_of_year(session, assessment_year(at), field="at")
+    item_code = check_type(rulebook, payload.type, checkpoint=payload.checkpoint, field="")
+    meeting_id = None
+    if payload.meeting is not None:
+        meeting = meeting_repo.by_key(session, payload.meeting)
+        if meeting is None:
+            raise Invalid(f"unknown meeting {payload.meeting!r}", field="meeting")
+        meeting_id = meeting.id
+    assert period.id is not None and unit.id is not None
+    incident = Incident(
+        key=key,
+        request_digest=identity_digest(payload),
+        period_id=period.id,
+        unit_id=unit.id,
+        type_code=payload.type,
+        item_code=item_code,
+        meeting_id=meeting_id,
+        checkpoint=payload.checkpoint,
+        at=at,
+        note=payload.note,
+        source=payload.source,
+        evidence=payload.evidence,
+        logged_by=actor.username,
+        logged_at=utc_now(),
+    )
+    session.add(incident)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.logged",
+        entity="incident",
+        entity_key=key,
+        after=payload.model_dump(mode="json") | {"at": at.isoformat()},
+    )
+    meeting_events.incident_event(session, incident=incident, kind="incident.logged", actor=actor)
+    return incident
+
+
+def log_incident(
+    db: Database,
+    *,
+    actor: Actor,
+    key: str,
+    payload: IncidentCreate,
+) -> Logged:
+    """Log an incident once: the same key and payload again returns the first record."""
+    digest = identity_digest(payload)
+    try:
+        with db.write() as tx:
+            existing = _existing(tx.session, key, payload, digest)
+            if existing is not None:
+                return existing
+            incident = add_incident(tx.session, actor=actor, key=key, payload=payload)
+            assert incident.id is not None
+            row = incident_repo.by_id(tx.session, incident.id)
+            assert row is not None
+            logged = Logged(public_of_row(tx.session, row), created=True)
+    except IntegrityError:
+        # Another writer committed the same key first; answer as for a retry.
+        with db.read() as session:
+            existing = _existing(session, key, payload, digest)
+            if existing is None:
+                raise
+            return existing
+    return logged
+
+
+def void_in(
+    session: Session, *, actor: Actor, incident: Incident, reason: str, at: datetime
+) -> None:
+    if incident.voided_at is not None:
+        raise Conflict(
+            f"incident {incident.key!r} was already voided: {incident.void_reason}",
+            field="key",
+        )
+    incident.voided_at, incident.voided_by, incident.void_reason = at, actor.username, reason
+    audit.record(
+        session,
+        actor=actor,
+        action="incident.voided",
+        entity="incident",
+        entity_key=incident.key,
+        before={"voided": None},
+        after={"voided": {"reason": reason, "at": at.isoformat(), "by": actor.username}},
+    )
+    meeting_events.incident_event(session, incident=incident, kind="incident.voided", actor=actor)
+
+
+def void_incident(db: Database, *, actor: Actor, key: str, reason: str) -> IncidentPublic:
+    with db.write() as tx:
+        row = require_incident(tx.session, key)
+        void_in(tx.session, actor=actor, incident=row.incident, reason=reason, at=utc_now())
+        tx.session.flush()
+        return public_of_row(tx.session, row)
+
+
+def require_incident(session: Session, key: str, *, field: str = "key") -> IncidentRow:
+    row = incident_repo.by_key(session, key)
+    if row is None:
+        raise NotFound(f"no incident with key {key!r}", field=field)
+    return row
+
+
+def get_incident(db: Database, *, key: str) -> IncidentDetail:
+    with db.read() as session:
+        row = require_incident(session, key)
+        objections = objection_repo.of_incident(session, row.incident.id or 0)
+        return IncidentDetail(
+            **public_of_row(session, row).model_dump(),
+            objections=[objection_public(o) for o in objections],
+        )
+
+
+def list_incidents(
+    db: Database, *, where: IncidentFilter, limit: int, offset: int
+) -> Page[IncidentPublic]:
+    with db.read() as session:
+        rulebooks = rulebooks_by_period(session)
+        if where.item is not None:
+            where = replace(where, item_types=_types_of_item(rulebooks, where))
+        rows, total = incident_repo.listing(session, where=where, limit=limit, offset=offset)
+        items = [
+            incident_public(
+                row,
+                item_points=rulebooks[row.incident.period_id].item(row.incident.item_code).points,
+            )
+            for row in rows
+        ]
+        return Page[IncidentPublic](items=items, total=total, limit=limit, offset=offset)
+
+
+def _types_of_item(rulebooks: dict[int, Rulebook], where: IncidentFilter) -> list[str]:
+    """The type codes that belong to the filter's item in the rulebooks of the periods asked for
+    (every period's when none is): an incident's item is its type's item in its period's book."""
+    if where.period_id is not None:
+        books = [rulebooks[where.period_id]] if where.period_id in rulebooks else []
+    else:
+        books = list(rulebooks.values())
+    return sorted(
+        {
+            t.code
+            for book in books
+            for item in book.items
+            if item.code == where.item
+            for t in item.types
+        }
+    )

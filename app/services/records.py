@@ -1,0 +1,369 @@
+"""Import and export of the interchange file (`vcwatch-records/1`).
+
+Import is all-or-nothing (one transaction; the first bad record aborts it with its place and
+field) and idempotent (a record already present is left as it is).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.db.engine import Database
+from app.db.repositories import incidents as incident_repo
+from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import periods as period_repo
+from app.db.repositories import register as register_repo
+from app.db.repositories import units as unit_repo
+from app.db.tables import Incident, Meeting
+from app.schemas.public import ImportSummary
+from app.schemas.records import (
+    FORMAT,
+    Contact,
+    Equipment,
+    IncidentRecord,
+    MeetingRecord,
+    PeriodRecord,
+    RecordsFile,
+    RoomDetails,
+    RoomRecord,
+    StaffingRecord,
+    UnitRecord,
+    VoidRecord,
+)
+from app.services import audit
+from app.services.context import Actor, utc_now
+from app.services.errors import Conflict, Invalid
+from app.services.incidents import check_type, identity_digest
+from app.services.meetings import same_meeting
+from app.services.periods import ensure_period, rulebook_of
+from app.services.periods import public as period_public
+from app.services.register import room_row, staffing_row
+from app.services.units import upsert_units
+from app.timezone import assessment_year, iso
+
+
+def parse_records(data: Any) -> RecordsFile:
+    """Validate a parsed file; the error names the first bad record and field."""
+    try:
+        return RecordsFile.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(
+            "."
+        )
+        message = f"{path}: {first['msg']}" if path else first["msg"]
+        raise Invalid(message, field=path or "file") from None
+
+
+def _import_meetings(session: Session, *, actor: Actor, records: list[MeetingRecord]) -> int:
+    existing = {m.key: m for m in meeting_repo.all_meetings(session)}
+    created = 0
+    for index, record in enumerate(records):
+        current = existing.get(record.key)
+        if current is not None:
+            if not same_meeting(current, record):
+                raise Conflict(
+                    f"meeting {record.key!r} already exists with another title or start",
+                    field=f"meetings[{index}]",
+                )
+            continue
+        meeting = Meeting(
+            key=record.key, title=record.title, starts_at=record.starts_at, created_at=utc_now()
+        )
+        session.add(meeting)
+        existing[record.key] = meeting
+        created += 1
+    session.flush()
+    return created
+
+
+def _import_incidents(
+    session: Session, *, actor: Actor, file: RecordsFile, period_id: int
+) -> tuple[int, int]:
+    rulebook = rulebook_of(file.period.edition, field="period.edition")
+    unit_ids = unit_repo.ids_by_code(session)
+    meeting_ids = meeting_repo.keys_to_ids(session)
+    known = incident_repo.digests_of(session, (r.key for r in file.incidents))
+    voids: list[tuple[str, VoidRecord]] = []
+    unchanged = 0
+    now = utc_now()
+
+    def new_rows() -> Iterator[dict[str, Any]]:
+        """The rows to insert, checked one by one as the insert takes them: the first bad
+        record raises before the database has seen the end of the batch (all or nothing)."""
+        nonlocal unchanged
+        seen: set[str] = set()
+        item_codes: dict[tuple[str, bool], str] = {}
+        for index, record in enumerate(file.incidents):
+            where = f"incidents[{index}]"
+            if record.key in seen:
+                raise Invalid(f"incident key {record.key!r} appears twice", field=f"{where}.key")
+            seen.add(record.key)
+            if record.unit not in unit_ids:
+                raise Invalid(
+                    f"incident {record.key!r}: unknown unit {record.unit}", field=f"{where}.unit"
+                )
+            if assessment_year(record.at) != file.period.year:
+                raise Invalid(
+                    f"incident {record.key!r}: {iso(record.at)} lies outside the period {file.period.year}",
+                    field=f"{where}.at",
+                )
+            # The item depends on the type and on whether a checkpoint is given, nothing else.
+            type_key = (record.type, record.checkpoint is not None)
+            item_code = item_codes.get(type_key)
+            if item_code is None:
+                item_code = item_codes[type_key] = check_type(
+                    rulebook, record.type, checkpoint=record.checkpoint, field=f"{where}."
+                )
+            if record.meeting is not None and record.meeting not in meeting_ids:
+                raise Invalid(
+                    f"incident {record.key!r}: unknown meeting {record.meeting!r}",
+                    field=f"{where}.meeting",
+                )
+            if record.voided is not None and record.voided.at < record.at:
+                raise Invalid(
+                    f"incident {record.key!r}: voided before it was seen",
+                    field=f"{where}.voided.at",
+                )
+            digest = identity_digest(record)
+            if record.key in known:
+                if known[record.key] != digest:
+                    raise Conflict(
+                        f"incident {record.key!r} already exists with other details",
+                        field=f"{where}.key",
+                    )
+                unchanged += 1
+                if record.voided is not None:
+                    voids.append((record.key, record.voided))
+                continue
+            voided = record.voided
+            yield {
+                "key": record.key,
+                "request_digest": digest,
+                "period_id": period_id,
+                "unit_id": unit_ids[record.unit],
+                "type_code": record.type,
+                "item_code": item_code,
+                "meeting_id": meeting_ids[record.meeting] if record.meeting else None,
+                "checkpoint": record.checkpoint,
+                "at": record.at,
+                "note": record.note,
+                "source": record.source,
+                "evidence": None,
+                "logged_by": actor.username,
+                "logged_at": now,
+                "voided_at": voided.at if voided else None,
+                "voided_by": (voided.by or actor.username) if voided else None,
+                "void_reason": voided.reason if voided else None,
+            }
+
+    inserted = incident_repo.insert_many(session, new_rows())
+    _apply_voids(session, actor=actor, voids=voids)
+    return inserted, unchanged
+
+
+def _apply_voids(
+    session: Session, *, actor: Actor, voids: Iterable[tuple[str, VoidRecord]]
+) -> None:
+    """A file may void an incident the database still counts; a void already made stays."""
+    for key, void in voids:
+        row = incident_repo.by_key(session, key)
+        if row is None or row.incident.voided_at is not None:
+            continue
+        incident: Incident = row.incident
+        incident.voided_at, incident.voided_by, incident.void_reason = (
+            void.at,
+            void.by or actor.username,
+            void.reason,
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="incident.voided",
+            entity="incident",
+            entity_key=key,
+            after={"voided": void.model_dump(mode="json")},
+        )
+
+
+def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) -> int:
+    unit_ids = unit_repo.ids_by_code(session)
+    existing = {(code, r.name, r.at): r for r, code in register_repo.room_records(session)}
+    rows = []
+    now = utc_now()
+    for index, record in enumerate(records):
+        if record.unit not in unit_ids:
+            raise Invalid(f"unknown unit {record.unit}", field=f"rooms[{index}].unit")
+        row = room_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
+        current = existing.get((record.unit, record.name, record.at))
+        if current is not None:
+            same = all(
+                getattr(current, k) == row[k] for k in ("hd_display", "audio", "cabling", "removed")
+            )
+            if not same:
+                raise Conflict(
+                    f"room {record.name!r} of {record.unit} already has another entry at {iso(record.at)}",
+                    field=f"rooms[{index}]",
+                )
+            continue
+        rows.append(row)
+    register_repo.insert_rooms(session, rows)
+    return len(rows)
+
+
+def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRecord]) -> int:
+    unit_ids = unit_repo.ids_by_code(session)
+    existing = {(code, r.at): r for r, code in register_repo.staffing_records(session)}
+    rows = []
+    now = utc_now()
+    for index, record in enumerate(records):
+        if record.unit not in unit_ids:
+            raise Invalid(f"unknown unit {record.unit}", field=f"staffing[{index}].unit")
+        row = staffing_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
+        current = existing.get((record.unit, record.at))
+        if current is not None:
+            if (current.leaders, current.staff) != (row["leaders"], row["staff"]):
+                raise Conflict(
+                    f"staffing of {record.unit} already has another entry at {iso(record.at)}",
+                    field=f"staffing[{index}]",
+                )
+            continue
+        rows.append(row)
+    register_repo.insert_staffing(session, rows)
+    return len(rows)
+
+
+BULK_ROWS = 10_000
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a bulk load the query planner needs fresh statistics (SQLite and PostgreSQL)."""
+    session.execute(text("ANALYZE incident"))
+
+
+def import_records(db: Database, *, actor: Actor, file: RecordsFile) -> ImportSummary:
+    with db.write() as tx:
+        session = tx.session
+        period = ensure_period(session, actor=actor, record=file.period)
+        assert period.id is not None
+        units = upsert_units(session, actor=actor, records=file.units)
+        meetings = _import_meetings(session, actor=actor, records=file.meetings)
+        incidents, unchanged = _import_incidents(
+            session, actor=actor, file=file, period_id=period.id
+        )
+        rooms = _import_rooms(session, actor=actor, records=file.rooms)
+        staffing = _import_staffing(session, actor=actor, records=file.staffing)
+        summary = ImportSummary(
+            period=period_public(period),
+            units=units,
+            meetings=meetings,
+            incidents=incidents,
+            incidents_unchanged=unchanged,
+            rooms=rooms,
+            staffing=staffing,
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="records.imported",
+            entity="records",
+            entity_key=str(file.period.year),
+            after=summary.model_dump(mode="json"),
+        )
+        if incidents >= BULK_ROWS:
+            refresh_statistics(session)
+        return summary
+
+
+def _moment(value: datetime) -> datetime:
+    return datetime.fromisoformat(iso(value))
+
+
+def export_records(db: Database, *, year: int) -> RecordsFile:
+    with db.read() as session:
+        period = period_repo.by_year(session, year)
+        if period is None or period.id is None:
+            raise Invalid(f"there is no assessment period for {year}", field="year")
+        units = [
+            UnitRecord(code=u.code, name=u.name, level=u.level, parent=p)
+            for u, p in unit_repo.with_parent_codes(session)
+        ]
+        incident_rows = incident_repo.for_period(session, period_id=period.id)
+        meeting_keys = {row.meeting for row in incident_rows if row.meeting}
+        meetings = [
+            MeetingRecord(key=m.key, title=m.title, starts_at=_moment(m.starts_at))
+            for m in meeting_repo.all_meetings(session)
+            if m.key in meeting_keys or assessment_year(m.starts_at) == year
+        ]
+        incidents = [
+            IncidentRecord(
+                key=i.key,
+                unit=row.unit,
+                type=i.type_code,
+                meeting=row.meeting,
+                checkpoint=i.checkpoint,
+                at=_moment(i.at),
+                note=i.note,
+                source=i.source,
+                voided=VoidRecord(
+                    reason=i.void_reason or "", at=_moment(i.voided_at), by=i.voided_by
+                )
+                if i.voided_at
+                else None,
+            )
+            for row in incident_rows
+            for i in (row.incident,)
+        ]
+        rooms = [
+            RoomRecord(
+                unit=code,
+                name=r.name,
+                at=_moment(r.at),
+                equipment=Equipment(hd_display=r.hd_display, audio=r.audio, cabling=r.cabling),
+                removed=r.removed,
+                details=RoomDetails.model_validate(r.details) if r.details else None,
+                source=r.source,
+            )
+            for r, code in register_repo.room_records(session)
+        ]
+        staffing = [
+            StaffingRecord(
+                unit=code,
+                at=_moment(s.at),
+                leaders=[Contact.model_validate(c) for c in s.leaders],
+                staff=[Contact.model_validate(c) for c in s.staff],
+            )
+            for s, code in register_repo.staffing_records(session)
+        ]
+        return RecordsFile(
+            format=FORMAT,
+            period=PeriodRecord(year=period.year, edition=period.edition),
+            units=units,
+            meetings=meetings,
+            incidents=incidents,
+            rooms=rooms,
+            staffing=staffing,
+        )
+
+
+def export_json(file: RecordsFile) -> dict[str, Any]:
+    """The file as JSON data, leaving out what is empty or default so it reads like DESIGN §4."""
+    data = file.model_dump(mode="json", exclude_none=True)
+    for incident in data["incidents"]:
+        if incident.get("source") == "online_monitoring":
+            del incident["source"]
+    for room in data["rooms"]:
+        if not room["removed"]:
+            del room["removed"]
+        if room.get("source") == "self_report":
+            del room["source"]
+    for entry in data["staffing"]:
+        for key in ("leaders", "staff"):
+            entry[key] = [c["name"] if set(c) == {"name"} else c for c in entry[key]]
+    return data

@@ -1,0 +1,150 @@
+"""Roll-call marks: one live mark per venue and checkpoint; late and absent carry an incident."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from app.db.engine import Database
+from app.db.repositories import meetings as meeting_repo
+from app.db.tables import Incident, Meeting, RollCallMark, Unit
+from app.schemas.public import RollCallMarkPublic
+from app.schemas.records import Checkpoint, IncidentCreate
+from app.services import audit, meeting_events
+from app.services.context import Actor, utc_now
+from app.services.errors import Invalid, NotFound
+from app.services.incidents import add_incident, void_in
+from app.services.units import require_unit
+from app.timezone import iso
+
+STATUSES = ("present", "late", "absent", "excused")
+STATUS_NAMES = {"present": "签到", "late": "迟到", "absent": "缺席", "excused": "请假"}
+
+
+def _public(
+    mark: RollCallMark, *, meeting: str, unit: str, incident: str | None
+) -> RollCallMarkPublic:
+    return RollCallMarkPublic(
+        meeting=meeting,
+        unit=unit,
+        checkpoint=mark.checkpoint,
+        status=mark.status,
+        reason=mark.reason,
+        incident=incident,
+        marked_by=mark.marked_by,
+        marked_at=iso(mark.marked_at),
+    )
+
+
+def _require_meeting(db_session: Session, key: str) -> Meeting:
+    meeting = meeting_repo.by_key(db_session, key)
+    if meeting is None:
+        raise NotFound(f"no meeting with key {key!r}", field="meeting")
+    return meeting
+
+
+def set_mark(
+    db: Database,
+    *,
+    actor: Actor,
+    meeting_key: str,
+    unit_code: str,
+    checkpoint: Checkpoint,
+    status: str,
+    reason: str | None,
+) -> tuple[RollCallMarkPublic, bool]:
+    """Mark a venue; changing a mark voids the incident of the old one. Returns (mark, changed)."""
+    if status == "excused" and not reason:
+        raise Invalid("an excused venue needs a reason", field="reason")
+    with db.write() as tx:
+        session = tx.session
+        meeting = _require_meeting(session, meeting_key)
+        unit = require_unit(session, unit_code)
+        assert meeting.id is not None and unit.id is not None
+        mark = session.scalars(
+            select(RollCallMark).where(
+                col(RollCallMark.meeting_id) == meeting.id,
+                col(RollCallMark.unit_id) == unit.id,
+                col(RollCallMark.checkpoint) == checkpoint,
+            )
+        ).one_or_none()
+        old_incident = (
+            session.get(Incident, mark.incident_id) if mark and mark.incident_id else None
+        )
+        if mark is not None and (mark.status, mark.reason) == (status, reason):
+            key = old_incident.key if old_incident else None
+            return _public(mark, meeting=meeting.key, unit=unit.code, incident=key), False
+
+        now = utc_now()
+        before = None
+        if mark is not None:
+            before = {"status": mark.status, "reason": mark.reason}
+            if old_incident is not None and old_incident.voided_at is None:
+                void_in(
+                    session,
+                    actor=actor,
+                    incident=old_incident,
+                    reason=f"点名改为{STATUS_NAMES[status]}",
+                    at=now,
+                )
+        incident = None
+        if status in ("late", "absent"):
+            incident = add_incident(
+                session,
+                actor=actor,
+                key=f"rollcall-{meeting.key}-{unit.code}-{checkpoint}-{uuid.uuid4().hex[:12]}",
+                payload=IncidentCreate(
+                    unit=unit.code,
+                    type=f"roll_call.{status}",
+                    meeting=meeting.key,
+                    checkpoint=checkpoint,
+                    at=now,
+                    source="online_monitoring",
+                ),
+            )
+        if mark is None:
+            mark = RollCallMark(
+                meeting_id=meeting.id, unit_id=unit.id, checkpoint=checkpoint, status=status
+            )
+            session.add(mark)
+        mark.status, mark.reason = status, reason
+        mark.incident_id = incident.id if incident else None
+        mark.marked_by, mark.marked_at = actor.username, now
+        session.flush()
+        public = _public(
+            mark, meeting=meeting.key, unit=unit.code, incident=incident.key if incident else None
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="roll_call.marked",
+            entity="roll_call_mark",
+            entity_key=f"{meeting.key}/{unit.code}/{checkpoint}",
+            before=before,
+            after={"status": status, "reason": reason},
+        )
+        meeting_events.record(
+            session,
+            meeting_id=meeting.id,
+            kind="roll_call.marked",
+            actor=actor,
+            data=public.model_dump(mode="json"),
+        )
+        return public, True
+
+
+def list_marks(db: Database, *, meeting_key: str) -> list[RollCallMarkPublic]:
+    with db.read() as session:
+        meeting = _require_meeting(session, meeting_key)
+        rows = session.execute(
+            select(RollCallMark, col(Unit.code), col(Incident.key))
+            .join(Unit, col(RollCallMark.unit_id) == col(Unit.id))
+            .outerjoin(Incident, col(RollCallMark.incident_id) == col(Incident.id))
+            .where(col(RollCallMark.meeting_id) == meeting.id)
+            .order_by(col(RollCallMark.checkpoint), col(Unit.code))
+        )
+        return [
+            _public(mark, meeting=meeting.key, unit=code, incident=key) for mark, code, key in rows
+        ]

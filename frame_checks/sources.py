@@ -1,0 +1,225 @@
+"""Where a venue's frames come from: a file or a stream URL opened by OpenCV's FFmpeg backend,
+or frames pushed by an external grabber.
+
+Invariants: every blocking call is bounded — opening and reading a capture obey the open and
+read timeouts, waiting for a pushed frame obeys its own timeout — so a source that hangs turns
+into a `SourceError` (the venue is offline), never into a stuck thread. Memory is bounded: a
+capture holds the frame being read, a push feed only the latest frame pushed; nothing queues.
+Stream time comes from the source's own timestamps when it has them, else from the clock.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, Literal
+
+import cv2
+import numpy as np
+
+from .decode import DEFAULT_MAX_BYTES, FrameError, read_header
+from .measure import Image
+
+SourceState = Literal["connecting", "online", "offline", "bad_frame", "stopped"]
+"""`offline`: the source cannot be opened or read (shown as 信号源离线) — a fault of the feed, not
+of the venue's conduct. `bad_frame`: a pushed frame was refused (the reason is in `detail`)."""
+
+DEFAULT_OPEN_TIMEOUT: Final = 5.0
+DEFAULT_READ_TIMEOUT: Final = 5.0
+_TIMESTAMP_PROBE_FRAMES: Final = 3
+
+
+class SourceError(RuntimeError):
+    """The source cannot be opened or read."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    state: SourceState
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SourceFrame:
+    image: Image
+    at: float
+    """Stream time in seconds (the source's timestamps, or the clock when it has none)."""
+    pts: float | None
+    """The source's own timestamp of this frame, None when it gives none."""
+
+
+def is_local_file(target: str | os.PathLike[str]) -> bool:
+    return Path(target).is_file()
+
+
+class CaptureSource:
+    """A file path or a URL (HTTP MJPEG, RTSP, …) read through `cv2.VideoCapture(…, CAP_FFMPEG)`."""
+
+    def __init__(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        open_timeout: float = DEFAULT_OPEN_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        threads: int | None = None,
+    ) -> None:
+        self.target = os.fspath(target)
+        self.open_timeout = open_timeout
+        self.read_timeout = read_timeout
+        self.threads = threads
+        self.is_file = is_local_file(self.target)
+        self._capture: cv2.VideoCapture | None = None
+
+    def open(self) -> None:
+        if not self.is_file and "://" not in self.target:
+            raise SourceError(f"no such file: {self.target}")
+        params = [
+            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
+            max(1, round(self.open_timeout * 1000)),
+            cv2.CAP_PROP_READ_TIMEOUT_MSEC,
+            max(1, round(self.read_timeout * 1000)),
+        ]
+        if self.threads is not None:
+            params += [cv2.CAP_PROP_N_THREADS, self.threads]
+        try:
+            capture = cv2.VideoCapture(self.target, cv2.CAP_FFMPEG, params)
+        except cv2.error as error:
+            raise SourceError(f"cannot open {self.target}: {error}") from None
+        if not capture.isOpened():
+            capture.release()
+            raise SourceError(f"cannot open {self.target}")
+        self._capture = capture
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+
+    def __enter__(self) -> CaptureSource:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def frames(
+        self,
+        *,
+        interval: float,
+        realtime: bool = False,
+        stop: threading.Event | None = None,
+    ) -> Iterator[SourceFrame]:
+        """Every frame is grabbed (so a live stream never lags) and one per `interval` seconds
+        is decoded and yielded. A file is sampled by its own timestamps — as fast as it decodes,
+        or with `realtime` at its own pace like a live feed — and ends at its end. A live
+        stream is sampled by the clock and carries its timestamps as `pts` when it has any (a
+        repeated one means a repeated frame); a read failure or timeout is an error."""
+        capture = self._capture
+        if capture is None:
+            raise SourceError("the source is not open")
+        stop = stop or threading.Event()
+        started = time.monotonic()
+        next_at: float | None = None
+        timed = self.is_file
+        probe: list[float] = []
+        while not stop.is_set():
+            try:
+                grabbed = capture.grab()
+            except cv2.error as error:
+                raise SourceError(f"cannot read {self.target}: {error}") from None
+            if not grabbed:
+                if self.is_file:
+                    return
+                raise SourceError(f"no frame from {self.target} (stream ended or timed out)")
+            position = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+            if self.is_file:
+                at = position
+            else:
+                at = time.monotonic() - started
+                if len(probe) < _TIMESTAMP_PROBE_FRAMES:
+                    probe.append(position)
+                    timed = len(probe) == _TIMESTAMP_PROBE_FRAMES and max(probe) > min(probe)
+            if next_at is None:
+                next_at = at
+            if at + 1e-6 < next_at:
+                continue
+            while next_at <= at + 1e-6:
+                next_at += interval
+            if realtime and self.is_file:
+                ahead = at - (time.monotonic() - started)
+                if ahead > 0 and stop.wait(ahead):
+                    return
+            try:
+                ok, image = capture.retrieve()
+            except cv2.error as error:
+                raise SourceError(f"cannot decode a frame of {self.target}: {error}") from None
+            if not ok or image is None:
+                if self.is_file:
+                    return
+                raise SourceError(f"cannot decode a frame of {self.target}")
+            yield SourceFrame(
+                image=np.asarray(image, dtype=np.uint8),
+                at=at,
+                pts=position if timed and math.isfinite(position) else None,
+            )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PushedFrame:
+    data: bytes
+    pts: float | None
+    received: float
+    """`time.monotonic()` when it was pushed."""
+
+
+class PushFeed:
+    """Frames pushed by an external grabber: only the latest is kept, older ones are dropped.
+
+    `push` checks the header (kind, size) at once, so the caller learns of junk right away;
+    the full decode happens later in the sampler's worker thread.
+    """
+
+    def __init__(self, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.max_bytes = max_bytes
+        self._condition = threading.Condition()
+        self._latest: PushedFrame | None = None
+        self._pushed = 0
+        self._taken = 0
+        self._closed = False
+
+    def push(self, data: bytes, *, pts: float | None = None) -> None:
+        """Offer a frame (PNG or JPEG bytes); `pts` is the grabber's timestamp or frame counter."""
+        if len(data) > self.max_bytes:
+            raise FrameError("too_big", f"the frame is larger than {self.max_bytes} bytes")
+        read_header(bytes(data))
+        with self._condition:
+            self._latest = PushedFrame(bytes(data), pts, time.monotonic())
+            self._pushed += 1
+            self._condition.notify_all()
+
+    def take(self, *, timeout: float) -> PushedFrame | None:
+        """The newest frame not taken yet, waiting up to `timeout` seconds; None if none came."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while self._pushed == self._taken and not self._closed:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self._condition.wait(remaining)
+            if self._closed or self._latest is None:
+                return None
+            self._taken = self._pushed
+            latest = self._latest
+            self._latest = None
+            return latest
+
+    def close(self) -> None:
+        with self._condition:
+            self._closed = True
+            self._latest = None
+            self._condition.notify_all()

@@ -1,0 +1,70 @@
+// The one way the pages talk to the server: JSON over fetch, with the session's CSRF token.
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    const first = Array.isArray(detail) && detail.length ? detail[0] : null;
+    const where = first && first.loc && first.loc.length ? ` (${first.loc.join(".")})` : "";
+    super(first ? `${first.msg}${where}` : `HTTP ${status}`);
+    this.status = status;
+    this.detail = detail;
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+export async function api(method, path, { body, headers = {}, raw = false } = {}) {
+  const init = { method, headers: { ...headers }, credentials: "same-origin" };
+  if (body !== undefined) {
+    if (body instanceof Blob || body instanceof ArrayBuffer) {
+      init.body = body;
+    } else {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+  }
+  if (method !== "GET" && csrfToken) init.headers["X-CSRF-Token"] = csrfToken;
+  const response = await fetch(path, init);
+  if (response.status === 401 && !path.startsWith("/api/session")) {
+    goToLogin();
+    throw new ApiError(401, [{ msg: "not logged in", loc: [] }]);
+  }
+  if (!response.ok) {
+    let detail = null;
+    try {
+      detail = (await response.json()).detail;
+    } catch {
+      detail = null;
+    }
+    throw new ApiError(response.status, detail);
+  }
+  if (raw) return response;
+  if (response.status === 204) return null;
+  return response.json();
+}
+
+export function goToLogin() {
+  const next = encodeURIComponent(location.pathname + location.search);
+  location.assign(`/login?next=${next}`);
+}
+
+// The logged-in account, or a trip to the login page.
+export async function requireSession() {
+  try {
+    const session = await api("GET", "/api/session");
+    setCsrfToken(session.csrf_token);
+    return session;
+  } catch (error) {
+    if (error.status !== 401) throw error;
+    goToLogin();
+    return new Promise(() => {});
+  }
+}
+
+export async function logOut() {
+  await api("DELETE", "/api/session");
+  location.assign("/login");
+}

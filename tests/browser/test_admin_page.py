@@ -1,0 +1,171 @@
+"""The admin page: accounts and the audit log, driven in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LiveServer, screenshot
+
+WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
+NEW_USERNAME = "meilie_it"
+NEW_PASSWORD = "Meilie-vc-2019"
+WEAK_PASSWORD = "12345678"
+
+
+def import_worked_example(page: Any, server: LiveServer) -> None:
+    """Load the units (and the rest of the worked example) through the API as the page's admin."""
+    session = page.request.get(f"{server.url}/api/session")
+    assert session.ok, session.text()
+    response = page.request.post(
+        f"{server.url}/api/records",
+        data=json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8")),
+        headers={"X-CSRF-Token": session.json()["csrf_token"]},
+    )
+    assert response.status == 201, response.text()
+
+
+def account_row(page: Any, username: str) -> Any:
+    return page.locator(f"#accounts-body tr[data-username='{username}']")
+
+
+def log_in_at_login_page(browser: Any, server: LiveServer, username: str, password: str) -> Any:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    # Where the login leads is another page's business: only leaving /login matters here.
+    page.route(
+        "**/county", lambda route: route.fulfill(content_type="text/html", body="<!doctype html>")
+    )
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/session") and r.request.method == "POST"
+    ) as sent:
+        page.click("button[type=submit]")
+    return context, page, sent.value
+
+
+def test_admin_creates_disables_and_audits_a_county_account(
+    person: Any, live_server: LiveServer, browser: Any
+) -> None:
+    page = person("admin", username="chief")
+    import_worked_example(page, live_server)
+    page.goto(f"{live_server.url}/admin")
+
+    expect(account_row(page, "chief")).to_contain_text("管理员")
+    create = page.locator("#create-form")
+    unit_select = create.locator("select[name=unit]")
+    expect(unit_select).to_be_hidden()
+
+    create.locator("input[name=username]").fill(NEW_USERNAME)
+    create.locator("input[name=display_name]").fill("梅列区信息中心")
+    create.locator("select[name=role]").select_option("county_it")
+    expect(unit_select).to_be_visible()
+    unit_select.select_option("350402")
+
+    # A common password: the API refuses it and its message sits beside the password field.
+    create.locator("input[name=password]").fill(WEAK_PASSWORD)
+    with page.expect_response(
+        lambda r: r.url.endswith("/api/accounts") and r.request.method == "POST"
+    ) as refused:
+        create.locator("button[type=submit]").click()
+    assert refused.value.status == 422
+    api_message = refused.value.json()["detail"][0]["msg"]
+    expect(page.locator("#create-password-error")).to_have_text(api_message)
+    expect(create.locator("input[name=password]")).to_have_attribute("aria-invalid", "true")
+    expect(create.locator("input[name=password]")).to_be_focused()
+    expect(account_row(page, NEW_USERNAME)).to_have_count(0)
+
+    create.locator("input[name=password]").fill(NEW_PASSWORD)
+    create.locator("button[type=submit]").click()
+    row = account_row(page, NEW_USERNAME)
+    expect(row).to_contain_text("梅列区信息中心")
+    expect(row).to_contain_text("县级信息化人员")
+    expect(row).to_contain_text("梅列区")
+    expect(row.locator("[data-state]")).to_have_text("启用")
+    expect(page.locator("#create-password-error")).to_be_empty()
+    expect(unit_select).to_be_hidden()
+
+    # The new account logs in at /login while it is active.
+    other, other_page, login = log_in_at_login_page(
+        browser, live_server, NEW_USERNAME, NEW_PASSWORD
+    )
+    assert login.status == 201
+    other_page.wait_for_url(lambda url: "/login" not in url)
+    who = other.request.get(f"{live_server.url}/api/session")
+    assert who.status == 200 and who.json()["account"]["unit"] == "350402"
+
+    # Disabling asks first; cancelling changes nothing.
+    row.locator("button[data-action=disable]").click()
+    dialog = page.locator("#confirm-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text(NEW_USERNAME)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(row.locator("button[data-action=disable]")).to_be_focused()
+    expect(row.locator("[data-state]")).to_have_text("启用")
+
+    row.locator("button[data-action=disable]").click()
+    dialog.locator("#confirm-ok").click()
+    expect(row.locator("[data-state]")).to_have_text("已停用")
+    expect(row.locator("button[data-action=enable]")).to_be_focused()
+    expect(page.locator("#admin-status")).to_contain_text(NEW_USERNAME)
+    screenshot(page, "admin-accounts")
+
+    # Disabled: the open session ends and a new login is refused.
+    assert other.request.get(f"{live_server.url}/api/session").status == 401
+    other.close()
+    other, other_page, login = log_in_at_login_page(
+        browser, live_server, NEW_USERNAME, NEW_PASSWORD
+    )
+    assert login.status == 401
+    expect(other_page.locator("#login-error")).not_to_be_empty()
+    other.close()
+
+    # The audit log, filtered to account actions, shows the creation and the update.
+    filters = page.locator("#audit-filters")
+    filters.locator("input[name=action]").fill("account.")
+    filters.locator("button[type=submit]").click()
+    audit_rows = page.locator("#audit-body > tr")
+    expect(audit_rows).to_have_count(2)
+    for action in audit_rows.locator("> td:nth-child(4)").all_inner_texts():
+        assert action.startswith("account.")
+    created = page.locator(
+        f"#audit-body > tr[data-action='account.created'][data-entity-key='{NEW_USERNAME}']"
+    )
+    updated = page.locator(
+        f"#audit-body > tr[data-action='account.updated'][data-entity-key='{NEW_USERNAME}']"
+    )
+    expect(created).to_contain_text("chief")
+    expect(created).to_contain_text("county_it")
+    expect(updated.locator("summary")).to_have_text("disabled: false → true")
+    updated.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(updated.locator("details")).to_have_attribute("open", "")
+    expect(updated.locator(".admin-diff-changed")).to_have_count(1)
+    expect(page.locator("#audit-summary")).to_have_text("第 1–2 条，共 2 条")
+    screenshot(page, "admin-audit")
+
+    # An action filter the API refuses is answered next to that field.
+    filters.locator("input[name=action]").fill("Account!")
+    filters.locator("button[type=submit]").click()
+    expect(page.locator("#audit-action-error")).not_to_be_empty()
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#accounts-title")).to_have_text("Accounts")
+    expect(row.locator("[data-state]")).to_have_text("disabled")
+
+
+def test_a_non_admin_is_told_they_have_no_access(person: Any, live_server: LiveServer) -> None:
+    page = person("controller")
+    with page.expect_response(lambda r: r.url.endswith("/api/accounts")) as answer:
+        page.goto(f"{live_server.url}/admin")
+    assert answer.value.status == 403
+    expect(page.locator("#no-access")).to_be_visible()
+    expect(page.locator("#no-access")).to_contain_text("无权访问")
+    expect(page.locator("#accounts-section")).to_be_hidden()
+    expect(page.locator("#audit-section")).to_be_hidden()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from app.live import socket as live_socket
+
+from .support import WORKED_EXAMPLE
+
+
+@pytest.fixture(autouse=True)
+def quick_heartbeats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Heartbeats every few milliseconds keep every read of a console short (see `support`)."""
+    monkeypatch.setattr(live_socket, "HEARTBEAT_SECONDS", 0.02)
+
+
+@pytest.fixture
+def imported(client: TestClient) -> TestClient:
+    """The admin `client` on a database holding the worked example."""
+    data = json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8"))
+    response = client.post("/api/records", json=data)
+    assert response.status_code == 201, response.text
+    return client
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A socket that never answers fails its test in a minute instead of the suite's five."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(60))

@@ -1,0 +1,83 @@
+"""The password policy, on every way a password is set, and how passwords are kept."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import select
+
+from app.db.engine import Database
+from app.db.tables import Account
+
+from .support import error_fields
+
+WEAK = {
+    "too short": "Ab1-xyz",
+    "common": "password123",
+    "common, keyboard row": "qwertyuiop",
+    "common, other case": "QwertyUIOP",
+    "the username": "carl-lee-2019",
+    "the username, other case": "Carl-Lee-2019",
+}
+GOOD = "a-Long-enough-secret"
+
+
+def new_account(client: TestClient, password: str) -> Response:
+    return client.post(
+        "/api/accounts",
+        json={
+            "username": "carl-lee-2019",
+            "display_name": "Carl",
+            "role": "controller",
+            "password": password,
+        },
+    )
+
+
+@pytest.mark.parametrize("password", WEAK.values(), ids=WEAK.keys())
+def test_a_weak_password_is_refused_for_a_new_account(client: TestClient, password: str) -> None:
+    response = new_account(client, password)
+    assert response.status_code == 422
+    assert error_fields(response) == ["password"]
+    usernames = [a["username"] for a in client.get("/api/accounts").json()]
+    assert "carl-lee-2019" not in usernames
+
+
+@pytest.mark.parametrize("password", WEAK.values(), ids=WEAK.keys())
+def test_a_weak_password_is_refused_on_reset(
+    client: TestClient, db: Database, password: str
+) -> None:
+    assert new_account(client, GOOD).status_code == 201
+    before = stored_hash(db, "carl-lee-2019")
+    response = client.put("/api/accounts/carl-lee-2019/password", json={"password": password})
+    assert response.status_code == 422
+    assert error_fields(response) == ["password"]
+    assert stored_hash(db, "carl-lee-2019") == before
+
+
+def stored_hash(db: Database, username: str) -> str:
+    with db.read() as session:
+        value = session.scalar(select(Account.password_hash).where(Account.username == username))
+    assert value is not None
+    return value
+
+
+def test_passwords_are_kept_as_argon2id_hashes(client: TestClient, db: Database) -> None:
+    assert new_account(client, GOOD).status_code == 201
+    first = stored_hash(db, "carl-lee-2019")
+    assert first.startswith("$argon2id$")
+    assert GOOD not in first
+    reset = client.put("/api/accounts/carl-lee-2019/password", json={"password": GOOD})
+    assert reset.status_code == 204
+    second = stored_hash(db, "carl-lee-2019")
+    assert second.startswith("$argon2id$")
+    assert second != first  # a fresh salt every time
+
+
+def test_no_response_carries_a_password_hash(client: TestClient) -> None:
+    created = new_account(client, GOOD)
+    listed = client.get("/api/accounts")
+    for response in (created, listed):
+        assert "argon2" not in response.text
+        assert GOOD not in response.text
