@@ -51,12 +51,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
         return 2
     uvicorn.run(
-        "app.main:create_app",
+        "app.main:create_server_app",
         factory=True,
         host=args.host or settings.host,
         port=args.port or settings.port,
         workers=args.workers,
         log_level="info",
+        access_log=settings.access_log,
         ws="websockets-sansio",
         proxy_headers=True,
     )

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import gc
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +32,7 @@ from app.db.engine import Database
 from app.live import socket
 from app.live.hub import Hub
 from app.live.postgres import Listener
+from app.services.accounts import live_sessions
 from app.services.frame_watch import FrameWatch
 from app.settings import Settings, get_settings
 
@@ -74,12 +77,29 @@ def start_sampling(db: Database, settings: Settings, frame_watch: FrameWatch) ->
 GIL_SWITCH_INTERVAL = 0.0005
 
 
-def create_app(*, settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_server_app() -> FastAPI:
+    """The app as `vcwatch serve` runs it, in a process of its own that lives for days.
+
+    The objects made at start (routes, schemas, table metadata: most of the heap) are moved out
+    of the collector's reach, so that a full garbage collection scans only what requests left
+    behind instead of pausing every request and console for a tenth of a second.
+    """
+    app = create_app()
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+def create_app(*, settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
     database = db or Database(settings.resolved_database_url)
 
-    hub = Hub(database)
+    hub = Hub(
+        database,
+        live_sessions=functools.partial(live_sessions, database, settings=settings),
+        session_check_seconds=settings.ws_session_check_seconds,
+    )
     frame_watch = FrameWatch(database, settings)
 
     @asynccontextmanager

@@ -9,18 +9,21 @@ from app.db.engine import Database
 from app.services.context import Actor
 from app.settings import Settings
 
+# Plain lookups, `async` so that FastAPI calls them on the event loop: a plain `def` dependency
+# would cost every request a round trip through the thread pool for each.
 
-def get_db(request: Request) -> Database:
+
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings_of_app(request: Request) -> Settings:
+async def get_settings_of_app(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_actor(access: AccessDep) -> Actor:
+async def get_actor(access: AccessDep) -> Actor:
     return access.actor
 
 

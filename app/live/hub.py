@@ -12,6 +12,10 @@ PostgreSQL, as `{meeting, seq}` notices from every process (`app.live.postgres`)
 
 The live path reads the database on threads of its own (`Hub.run`), apart from the request
 handlers' pool, and `stop` waits for those reads: none outlives the hub's database.
+
+Every `session_check_seconds` the hub asks, in one query, which of its consoles' login sessions
+are still live, and cuts off the consoles of those that are not (expired, idle, account disabled;
+a logout cuts them off at once through `end_session`).
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import asyncio
 import functools
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Collection, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -83,9 +87,20 @@ class Channel:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
+LiveSessions = Callable[[Collection[int]], set[int]]
+
+
 class Hub:
-    def __init__(self, db: Database) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        live_sessions: LiveSessions | None = None,
+        session_check_seconds: float = 10.0,
+    ) -> None:
         self.db = db
+        self.live_sessions = live_sessions
+        self.session_check_seconds = session_check_seconds
         self.channels: dict[str, Channel] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -110,6 +125,8 @@ class Hub:
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.db.on_events = self.published
+        if self.live_sessions is not None:
+            self._spawn(self._watch_sessions(self.live_sessions))
 
     def stop(self) -> None:
         self.db.on_events = None
@@ -145,6 +162,26 @@ class Hub:
         for channel in self.channels.values():
             for subscriber in channel.subscribers:
                 if subscriber.session_id == session_id:
+                    subscriber.close("session ended")
+
+    async def _watch_sessions(self, live_sessions: LiveSessions) -> None:
+        while True:
+            await asyncio.sleep(self.session_check_seconds)
+            subscribers = [
+                subscriber
+                for channel in self.channels.values()
+                for subscriber in channel.subscribers
+                if subscriber.session_id is not None
+            ]
+            if not subscribers:
+                continue
+            try:
+                live = await self.run(live_sessions, {s.session_id for s in subscribers})
+            except Exception:  # the database is away: try again at the next check
+                log.exception("checking the consoles' sessions failed")
+                continue
+            for subscriber in subscribers:
+                if subscriber.session_id not in live:
                     subscriber.close("session ended")
 
     # -- entry points -------------------------------------------------------------------

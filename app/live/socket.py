@@ -31,14 +31,12 @@ from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 from app.api.session_cookie import resolve_connection
 from app.db.engine import Database
 from app.live.hub import FETCH_LIMIT, Hub, Subscriber, event_message
-from app.services import accounts
 from app.services.meetings import meeting_exists
 from app.settings import Settings
 
 router = APIRouter()
 ROLES = frozenset({"admin", "controller", "reviewer"})
 HEARTBEAT_SECONDS = 10.0
-SESSION_CHECK_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 UNKNOWN_MEETING = 4404
 TOO_SLOW = 4408
@@ -138,17 +136,6 @@ class Console:
                     json.dumps({"type": "error", "msg": 'only {"type": "ping"} is accepted'})
                 )
 
-    async def watch_session(self, session_id: int) -> None:
-        db: Database = self.websocket.app.state.db
-        while True:
-            await asyncio.sleep(SESSION_CHECK_SECONDS)
-            live = await self.hub.run(
-                accounts.session_is_live, db, session_id=session_id, settings=self.settings
-            )
-            if not live:
-                self.subscriber.close("session ended")
-                return
-
 
 async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
     """Accept, then close: a browser sees a close code only on an open socket, and the console
@@ -199,7 +186,6 @@ async def meeting_socket(
             asyncio.ensure_future(console.stream()),
             asyncio.ensure_future(console.beat()),
             asyncio.ensure_future(console.listen()),
-            asyncio.ensure_future(console.watch_session(resolved.session_id)),
             asyncio.ensure_future(subscriber.cut_off.wait()),
         ]
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)

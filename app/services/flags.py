@@ -143,7 +143,7 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
         _, rulebook = period_of_year(session, assessment_year(flag.raised_at), field="raised_at")
         type_code = rulebook.flag_types[flag.kind]
         text = KIND_NAMES.get(flag.kind, flag.kind)
-        incident = add_incident(
+        added = add_incident(
             session,
             actor=actor,
             key=f"flag-{flag_id}",
@@ -158,7 +158,7 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
             ),
         )
         flag.status, flag.decided_by, flag.decided_at = "confirmed", actor.username, utc_now()
-        flag.decision_note, flag.incident_id = note, incident.id
+        flag.decision_note, flag.incident_id = note, added.incident.id
         result = _event(session, flag, kind="flag.confirmed", actor=actor)
         audit.record(
             session,

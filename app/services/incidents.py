@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -22,7 +23,7 @@ from app.schemas.records import IncidentCreate, IncidentFields
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, Invalid, NotFound
-from app.services.periods import period_of_year, rulebooks_by_period
+from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
 from app.services.units import require_unit
 from app.timezone import assessment_year
@@ -61,8 +62,13 @@ def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, fi
 
 
 def public_of_row(session: Session, row: IncidentRow) -> IncidentPublic:
-    rulebook = rulebooks_by_period(session)[row.incident.period_id]
+    rulebook = rulebook_of_period(session, row.incident.period_id)
     return incident_public(row, item_points=rulebook.item(row.incident.item_code).points)
+
+
+class Added(NamedTuple):
+    incident: Incident
+    public: IncidentPublic
 
 
 def _existing(session: Session, key: str, payload: IncidentCreate, digest: str) -> Logged | None:
@@ -82,7 +88,7 @@ def add_incident(
     actor: Actor,
     key: str,
     payload: IncidentCreate,
-) -> Incident:
+) -> Added:
     """Validate against the period's edition and add the incident (no key check here)."""
     unit = require_unit(session, payload.unit)
     at = payload.at or utc_now()
@@ -113,6 +119,8 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
+    row = IncidentRow(incident, unit=unit.code, meeting=payload.meeting)
+    public = incident_public(row, item_points=rulebook.item(item_code).points)
     audit.record(
         session,
         actor=actor,
@@ -121,8 +129,10 @@ def add_incident(
         entity_key=key,
         after=payload.model_dump(mode="json") | {"at": at.isoformat()},
     )
-    meeting_events.incident_event(session, incident=incident, kind="incident.logged", actor=actor)
-    return incident
+    meeting_events.incident_event(
+        session, meeting_id=meeting_id, incident=public, kind="incident.logged", actor=actor
+    )
+    return Added(incident, public)
 
 
 def log_incident(
@@ -132,31 +142,26 @@ def log_incident(
     key: str,
     payload: IncidentCreate,
 ) -> Logged:
-    """Log an incident once: the same key and payload again returns the first record."""
-    digest = identity_digest(payload)
+    """Log an incident once: the same key and payload again returns the first record.
+
+    The key's unique index tells a retry from a new incident: the insert comes first, and only
+    when it collides (nothing of the transaction is kept) is the first record read back."""
     try:
         with db.write() as tx:
-            existing = _existing(tx.session, key, payload, digest)
-            if existing is not None:
-                return existing
-            incident = add_incident(tx.session, actor=actor, key=key, payload=payload)
-            assert incident.id is not None
-            row = incident_repo.by_id(tx.session, incident.id)
-            assert row is not None
-            logged = Logged(public_of_row(tx.session, row), created=True)
+            added = add_incident(tx.session, actor=actor, key=key, payload=payload)
+        return Logged(added.public, created=True)
     except IntegrityError:
-        # Another writer committed the same key first; answer as for a retry.
         with db.read() as session:
-            existing = _existing(session, key, payload, digest)
+            existing = _existing(session, key, payload, identity_digest(payload))
             if existing is None:
                 raise
             return existing
-    return logged
 
 
 def void_in(
-    session: Session, *, actor: Actor, incident: Incident, reason: str, at: datetime
-) -> None:
+    session: Session, *, actor: Actor, row: IncidentRow, reason: str, at: datetime
+) -> IncidentPublic:
+    incident = row.incident
     if incident.voided_at is not None:
         raise Conflict(
             f"incident {incident.key!r} was already voided: {incident.void_reason}",
@@ -172,15 +177,21 @@ def void_in(
         before={"voided": None},
         after={"voided": {"reason": reason, "at": at.isoformat(), "by": actor.username}},
     )
-    meeting_events.incident_event(session, incident=incident, kind="incident.voided", actor=actor)
+    public = public_of_row(session, row)
+    meeting_events.incident_event(
+        session,
+        meeting_id=incident.meeting_id,
+        incident=public,
+        kind="incident.voided",
+        actor=actor,
+    )
+    return public
 
 
 def void_incident(db: Database, *, actor: Actor, key: str, reason: str) -> IncidentPublic:
     with db.write() as tx:
         row = require_incident(tx.session, key)
-        void_in(tx.session, actor=actor, incident=row.incident, reason=reason, at=utc_now())
-        tx.session.flush()
-        return public_of_row(tx.session, row)
+        return void_in(tx.session, actor=actor, row=row, reason=reason, at=utc_now())
 
 
 def require_incident(session: Session, key: str, *, field: str = "key") -> IncidentRow:

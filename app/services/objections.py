@@ -75,16 +75,15 @@ def rule_on_objection(
         now = utc_now()
         objection.status = "upheld" if decision == "uphold" else "rejected"
         objection.ruled_by, objection.ruled_at, objection.ruling = actor.username, now, reason
-        if decision == "uphold":
-            incident = require_incident(tx.session, row.incident).incident
-            if incident.voided_at is None:
-                void_in(
-                    tx.session,
-                    actor=actor,
-                    incident=incident,
-                    reason=f"申诉成立（申诉 #{objection_id}）：{reason}",
-                    at=now,
-                )
+        ruled = require_incident(tx.session, row.incident)
+        if decision == "uphold" and ruled.incident.voided_at is None:
+            void_in(
+                tx.session,
+                actor=actor,
+                row=ruled,
+                reason=f"申诉成立（申诉 #{objection_id}）：{reason}",
+                at=now,
+            )
         tx.session.flush()
         public = objection_public(row)
         audit.record(
@@ -96,8 +95,9 @@ def rule_on_objection(
             before=before,
             after=public.model_dump(mode="json"),
         )
-        incident = require_incident(tx.session, row.incident).incident
-        _objection_event(tx.session, incident, kind="objection.ruled", actor=actor, public=public)
+        _objection_event(
+            tx.session, ruled.incident, kind="objection.ruled", actor=actor, public=public
+        )
         return public
 
 

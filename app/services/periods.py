@@ -97,6 +97,12 @@ def put_period(db: Database, *, actor: Actor, record: PeriodRecord) -> PeriodPub
         return public(ensure_period(tx.session, actor=actor, record=record, field="edition"))
 
 
+def rulebook_of_period(session: Session, period_id: int) -> Rulebook:
+    period = session.get(Period, period_id)
+    assert period is not None
+    return rulebook_of(period.edition)
+
+
 def rulebooks_by_period(session: Session) -> dict[int, Rulebook]:
     return {
         period.id: rulebook_of(period.edition)

@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.db.engine import Database
 from app.db.repositories import meetings as meeting_repo
+from app.db.repositories.incidents import IncidentRow
 from app.db.tables import Incident, Meeting, RollCallMark, Unit
 from app.schemas.public import RollCallMarkPublic
 from app.schemas.records import Checkpoint, IncidentCreate
@@ -85,7 +86,7 @@ def set_mark(
                 void_in(
                     session,
                     actor=actor,
-                    incident=old_incident,
+                    row=IncidentRow(old_incident, unit=unit.code, meeting=meeting.key),
                     reason=f"点名改为{STATUS_NAMES[status]}",
                     at=now,
                 )
@@ -103,7 +104,7 @@ def set_mark(
                     at=now,
                     source="online_monitoring",
                 ),
-            )
+            ).incident
         if mark is None:
             mark = RollCallMark(
                 meeting_id=meeting.id, unit_id=unit.id, checkpoint=checkpoint, status=status

@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.live import socket as live_socket
+from app.settings import Settings
 
 from .support import WORKED_EXAMPLE
 
@@ -15,6 +16,18 @@ from .support import WORKED_EXAMPLE
 def quick_heartbeats(monkeypatch: pytest.MonkeyPatch) -> None:
     """Heartbeats every few milliseconds keep every read of a console short (see `support`)."""
     monkeypatch.setattr(live_socket, "HEARTBEAT_SECONDS", 0.02)
+
+
+@pytest.fixture(autouse=True)
+def quick_session_checks(settings: Settings) -> None:
+    """Consoles of an ended session are cut off within a twentieth of a second."""
+    settings.ws_session_check_seconds = 0.05
+
+
+@pytest.fixture
+def hourly_session_checks(settings: Settings) -> None:
+    """No periodic check during the test: what closes a console must be the logout itself."""
+    settings.ws_session_check_seconds = 3600.0
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 
-from app.live import socket as live_socket
 from app.settings import Settings
 from tests.conftest import Login
 
@@ -123,9 +122,8 @@ def test_too_many_messages_a_second_close_the_socket(
 
 
 def test_logging_out_closes_the_sessions_consoles_at_once(
-    imported: TestClient, monkeypatch: pytest.MonkeyPatch
+    hourly_session_checks: None, imported: TestClient
 ) -> None:
-    monkeypatch.setattr(live_socket, "SESSION_CHECK_SECONDS", 3600.0)
     client = imported
     with console(client) as ws, console(client, "m06") as other:
         replay(ws)
@@ -137,9 +135,8 @@ def test_logging_out_closes_the_sessions_consoles_at_once(
 
 
 def test_logging_out_leaves_other_sessions_consoles_open(
-    imported: TestClient, login: Login, monkeypatch: pytest.MonkeyPatch
+    hourly_session_checks: None, imported: TestClient, login: Login
 ) -> None:
-    monkeypatch.setattr(live_socket, "SESSION_CHECK_SECONDS", 3600.0)
     controller: TestClient = login("controller")
     with console(controller) as staying, console(imported) as leaving:
         replay(staying)
@@ -152,9 +149,9 @@ def test_logging_out_leaves_other_sessions_consoles_open(
 
 
 def test_a_disabled_account_loses_its_consoles_within_the_check_interval(
-    imported: TestClient, login: Login, monkeypatch: pytest.MonkeyPatch
+    settings: Settings, imported: TestClient, login: Login
 ) -> None:
-    monkeypatch.setattr(live_socket, "SESSION_CHECK_SECONDS", 0.05)
+    assert settings.ws_session_check_seconds <= 0.1, "the live tests check sessions quickly"
     controller: TestClient = login("controller", username="duty-controller")
     with console(controller) as ws:
         replay(ws)

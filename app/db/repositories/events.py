@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import Table, bindparam, select, text, update
 from sqlmodel import Session, col
 
 from app.db.tables import Meeting, MeetingEvent
@@ -30,6 +30,15 @@ class Event:
     data: dict[str, Any]
 
 
+_MEETINGS: Table = Meeting.__table__  # type: ignore[attr-defined]
+_NEXT_SEQ = (
+    update(_MEETINGS)
+    .where(_MEETINGS.c.id == bindparam("meeting_id"))
+    .values(last_seq=_MEETINGS.c.last_seq + 1)
+    .returning(_MEETINGS.c.last_seq, _MEETINGS.c.key)
+)
+
+
 def pending(session: Session) -> list[Event]:
     """Events written in this transaction, to publish once it commits."""
     events: list[Event] = session.info.setdefault("events", [])
@@ -45,12 +54,8 @@ def append(
     actor: str | None,
     data: dict[str, Any],
 ) -> Event:
-    seq = session.execute(
-        update(Meeting)
-        .where(col(Meeting.id) == meeting_id)
-        .values(last_seq=col(Meeting.last_seq) + 1)
-        .returning(col(Meeting.last_seq), col(Meeting.key))
-    ).one()
+    # On the connection: a plain statement, without the ORM's bookkeeping for bulk updates.
+    seq = session.connection().execute(_NEXT_SEQ, {"meeting_id": meeting_id}).one()
     number, key = int(seq[0]), str(seq[1])
     session.add(
         MeetingEvent(meeting_id=meeting_id, seq=number, kind=kind, at=at, actor=actor, data=data)
