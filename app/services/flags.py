@@ -116,14 +116,26 @@ def raise_flag(
         return result
 
 
-def clear_flag(db: Database, *, unit_code: str, kind: str, at: datetime) -> None:
+def clear_flag(db: Database, *, actor: Actor, unit_code: str, kind: str, at: datetime) -> None:
     """The checks saw good samples again; the open flag stays for a person to decide."""
     with db.write() as tx:
-        unit = require_unit(tx.session, unit_code)
+        session = tx.session
+        unit = require_unit(session, unit_code)
         assert unit.id is not None
-        flag = flag_repo.open_flag(tx.session, unit_id=unit.id, kind=kind)
-        if flag is not None and flag.cleared_at is None:
-            flag.cleared_at = at
+        flag = flag_repo.open_flag(session, unit_id=unit.id, kind=kind)
+        if flag is None or flag.cleared_at is not None:
+            return
+        flag.cleared_at = at
+        result = _event(session, flag, kind="flag.cleared", actor=actor)
+        audit.record(
+            session,
+            actor=actor,
+            action="flag.cleared",
+            entity="flag",
+            entity_key=str(result.id),
+            before={"cleared_at": None},
+            after={"cleared_at": result.cleared_at},
+        )
 
 
 def _require_open(session: Session, flag_id: int) -> FlagRow:

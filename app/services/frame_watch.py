@@ -167,7 +167,9 @@ class FrameWatch:
                         at=utc_now(),
                     )
                 else:
-                    flags.clear_flag(self.db, unit_code=code, kind=event.flag, at=utc_now())
+                    flags.clear_flag(
+                        self.db, actor=SAMPLER, unit_code=code, kind=event.flag, at=utc_now()
+                    )
         except ServiceError as error:
             log.warning("venue %s: frame-check result not recorded: %s", code, error.message)
 

@@ -116,6 +116,22 @@ def test_a_confirmed_flag_becomes_exactly_one_incident_with_its_snapshot(
     assert kinds == ["flag.raised", "incident.logged", "flag.confirmed"]
 
 
+def test_a_feed_that_recovers_clears_its_flag_which_still_waits_for_a_controller(
+    client: TestClient, meeting: str
+) -> None:
+    flag = raise_black_flag(client)
+    for seed in range(10, 16):
+        post_frame(client, office(seed))
+    (cleared,) = client.get("/api/flags", params={"status": "open"}).json()["items"]
+    assert cleared["id"] == flag["id"]
+    assert cleared["cleared_at"] is not None
+    events = client.get(f"/api/meetings/{meeting}/events").json()
+    assert [e["kind"] for e in events] == ["flag.raised", "flag.cleared"]
+    assert events[-1]["data"]["cleared_at"] == cleared["cleared_at"]
+    audit = client.get("/api/audit", params={"action": "flag.cleared"}).json()["items"]
+    assert [entry["entity_key"] for entry in audit] == [str(flag["id"])]
+
+
 def test_a_dismissed_flag_deducts_nothing(client: TestClient, meeting: str) -> None:
     flag = raise_black_flag(client)
     year = assessment_year(datetime.now(UTC))

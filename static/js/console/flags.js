@@ -144,7 +144,7 @@ export class FlagsPanel {
       if (!this.meeting || event.meeting !== this.meeting || !String(event.kind).startsWith("flag.")) continue;
       const flag = event.data;
       if (!flag || typeof flag.id !== "number") continue;
-      if (event.kind === "flag.raised" && flag.status === "open") {
+      if ((event.kind === "flag.raised" || event.kind === "flag.cleared") && flag.status === "open") {
         if (this.decided.has(flag.id)) continue;
         this.flags.set(flag.id, flag);
         changed = true;
