@@ -66,11 +66,6 @@ def by_key(session: Session, key: str) -> IncidentRow | None:
     return IncidentRow(*row) if row else None
 
 
-def by_id(session: Session, incident_id: int) -> IncidentRow | None:
-    row = session.execute(_rows().where(col(Incident.id) == incident_id)).one_or_none()
-    return IncidentRow(*row) if row else None
-
-
 def listing(
     session: Session, *, where: IncidentFilter, limit: int, offset: int
 ) -> tuple[list[IncidentRow], int]:
