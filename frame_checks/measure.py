@@ -6,8 +6,9 @@ given. Every measurement is taken on a small grey copy `WORK_WIDTH` pixels wide,
 are comparable whatever the source resolution; distances are reported back in source pixels.
 
 Alignment: ORB corners matched between the picture and the reference vote, by RANSAC, for a
-similarity (robust to people moving in the room), which `cv2.findTransformECC` (affine, on the
-grey copy) refines; pictures with too few corners are aligned by ECC alone over a small pyramid.
+similarity (robust to people moving in the room), which a robust Gauss–Newton fit of the whole
+picture (affine, `refine`) makes sub-pixel; pictures with too few corners are aligned by
+`cv2.findTransformECC` alone over a small pyramid.
 
 Conventions: luma is full-range 0–255 (what OpenCV's decoders deliver). A rotation is in degrees,
 positive when the picture turned counter-clockwise as seen on screen. A shift is the movement of
@@ -26,13 +27,15 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .refine import Template, refine
+
 Image = NDArray[np.uint8]
 Grey = NDArray[np.uint8]
 
 WORK_WIDTH: Final = 320
 """Width of the grey copy every measurement is taken on."""
 
-FINE_STEP: Final = 4
+FINE_STEP: Final = 8
 """Stride of the full-resolution grid that keeps per-pixel (encoder and sensor) noise."""
 
 MIN_SIDE: Final = 16
@@ -45,10 +48,21 @@ ALIGN_GOOD_START: Final = 0.9
 """A coarse-level correlation from which no other starting point is tried."""
 ALIGN_TURNED_STARTS: Final = (10.0, -10.0)
 """Starting rotations (degrees) tried when the straight start does not match well."""
+ORB_FEATURES: Final = 150
+ORB_LEVELS: Final = 3
+"""Corners per grey copy, over three scales (1, 1/1.3, 1/1.69, so that a zoom still matches):
+enough for the consensus, while the brute-force matching cost grows with their square."""
 CONSENSUS_MIN_INLIERS: Final = 15
 CONSENSUS_MIN_SHARE: Final = 0.25
 CONSENSUS_TOLERANCE: Final = (0.5, 1.0, 0.01)
-"""How far (degrees, grey-copy pixels, scale) ECC may move from the feature consensus."""
+"""How far (degrees, grey-copy pixels, scale) the refinement may move from the consensus."""
+
+REFINE_DONE_PX: Final = 0.05
+"""A refinement step moving the picture's border by less than this (pixels of its level) ends it."""
+
+_AXIS_SLOPE: Final = math.tan(math.radians(20.0))
+"""An edge whose gradient leans less than this (as a tangent) off an axis runs near level or
+plumb."""
 
 AlignmentStatus = Literal["ok", "failed", "skipped"]
 
@@ -62,7 +76,7 @@ class Prepared:
     """A frame reduced to what the measurements need (under 200 kB for a 1080p source)."""
 
     grey: Grey
-    """Grey copy, `WORK_WIDTH` wide (or the source width when that is smaller), area-averaged."""
+    """Grey copy, `WORK_WIDTH` wide (or the source width when that is smaller)."""
     fine: Grey
     """Green channel at full resolution on a grid of every `FINE_STEP`-th pixel: no averaging,
     so fresh sensor and encoder noise survive in it."""
@@ -111,7 +125,8 @@ class Alignment:
     correlation: float | None = None
     reason: str | None = None
     method: str | None = None
-    """`ecc`, or `features` when the corners' consensus stood against the ECC refinement."""
+    """`refined` (the corners' consensus, refined), `features` (the consensus stood against its
+    refinement) or `ecc` (too few corners: ECC alone)."""
 
     @property
     def shift_px(self) -> float | None:
@@ -158,15 +173,19 @@ class Reference:
     pyramid: tuple[NDArray[np.float32], ...]
     sharpness: Sharpness
     features: Features
+    templates: tuple[Template, ...]
+    """The two finest pyramid levels (coarser first), readied for refinement."""
 
     @classmethod
     def from_frame(cls, frame: Image) -> Reference:
         prepared = prepare(frame)
+        pyramid = _pyramid(prepared.grey)
         return cls(
             prepared=prepared,
-            pyramid=_pyramid(prepared.grey),
+            pyramid=pyramid,
             sharpness=measure_sharpness(prepared.grey),
             features=_features(prepared.grey),
+            templates=tuple(Template.of(level) for level in pyramid[-2:]),
         )
 
 
@@ -198,27 +217,16 @@ def prepare(frame: Image) -> Prepared:
         frame[::FINE_STEP, ::FINE_STEP, 1] if colour else frame[::FINE_STEP, ::FINE_STEP]
     )
     small: NDArray[np.uint8] = frame
-    if colour and frame.shape[2] == 4:
-        small = np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
     out_width = min(WORK_WIDTH, width)
     out_height = max(1, round(height * out_width / width))
-    # Exact halvings take the fast path of INTER_AREA down to about twice the target; the grey
-    # conversion runs there, on a quarter of the pixels; one last area resize. Every grey-copy
-    # pixel is the mean of all its source pixels, so sharpness and noise compare across source
-    # resolutions.
-    while (
-        small.shape[1] >= 4 * out_width
-        and small.shape[0] >= 4 * out_height
-        and small.shape[1] % 2 == 0
-        and small.shape[0] % 2 == 0
-    ):
-        half = (small.shape[1] // 2, small.shape[0] // 2)
-        small = np.asarray(cv2.resize(small, half, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    if colour:
-        small = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
-    if small.shape[1] != out_width or small.shape[0] != out_height:
+    if out_width != width or out_height != height:
+        # Bilinear straight to the work size: each grey-copy pixel blends the 2×2 source pixels
+        # at the centre of its cell, at a fraction of the cost of averaging all of them.
         size = (out_width, out_height)
-        small = np.asarray(cv2.resize(small, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
+        small = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR), np.uint8)
+    if colour:
+        code = cv2.COLOR_BGRA2GRAY if small.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+        small = np.asarray(cv2.cvtColor(small, code), dtype=np.uint8)
     return Prepared(
         grey=np.ascontiguousarray(small, dtype=np.uint8),
         fine=np.asarray(fine, dtype=np.uint8),
@@ -278,13 +286,18 @@ def _pyramid(grey: Grey) -> tuple[NDArray[np.float32], ...]:
 
 
 # OpenCV's stubs omit that the mask may be None when the Gaussian prefilter size is given; a
-# size of 1 turns the prefilter off (the grey copy is already area-averaged).
+# size of 1 turns the prefilter off (the grey copy is already smooth enough).
 _find_transform_ecc = cast("Callable[..., tuple[float, NDArray[np.float32]]]", cv2.findTransformECC)
 
 
 def _features(grey: Grey) -> Features:
     orb = cv2.ORB.create(
-        nfeatures=300, scaleFactor=1.3, nlevels=3, edgeThreshold=15, patchSize=15, fastThreshold=10
+        nfeatures=ORB_FEATURES,
+        scaleFactor=1.3,
+        nlevels=ORB_LEVELS,
+        edgeThreshold=15,
+        patchSize=15,
+        fastThreshold=10,
     )
     keypoints, descriptors = orb.detectAndCompute(grey, None)
     points = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
@@ -353,6 +366,23 @@ def _refine(
     return rho, warp
 
 
+def _refine_consensus(
+    templates: tuple[Template, ...],
+    pyramid: tuple[NDArray[np.float32], ...],
+    warp: NDArray[np.float32],
+) -> tuple[float, NDArray[np.float32]] | None:
+    """Refine the corners' consensus on the next coarser level first (where an iteration costs
+    a quarter), then on the grey copy itself."""
+    if len(templates) == 2 and len(pyramid) >= 2:
+        coarse = warp.copy()
+        coarse[:, 2] *= 0.5
+        found = refine(templates[0], pyramid[-2], coarse, iterations=8, done_px=REFINE_DONE_PX)
+        if found is not None:
+            warp = found[1].copy()
+            warp[:, 2] *= 2.0
+    return refine(templates[-1], pyramid[-1], warp, iterations=3, done_px=REFINE_DONE_PX)
+
+
 def _starts(
     reference: NDArray[np.float32], current: NDArray[np.float32]
 ) -> list[NDArray[np.float32]]:
@@ -417,8 +447,9 @@ def align(
     """Rotation, shift and scale of `current` against the reference.
 
     Corners matched between the two pictures vote, by RANSAC, for the similarity most of them
-    agree on; ECC (affine, on the grey-copy pyramid) refines it. When people moving in the room
-    pull the refinement away from what the corners agree on, the consensus stands. A picture
+    agree on; a robust Gauss–Newton fit of the whole picture (affine, on the two finest levels)
+    refines it. When people moving in the room still pull the refinement away from what the
+    corners agree on, the consensus stands. A picture
     with too few corners is aligned by ECC alone, from the coarsest level: straight first, then
     from the shift found by phase correlation and from turned starts. No consensus and an ECC
     result correlating less than `min_correlation` (or none): `failed`, the picture does not
@@ -434,10 +465,9 @@ def align(
     size = (current.grey.shape[1], current.grey.shape[0])
     consensus = _consensus(reference.features, _features(current.grey))
     if consensus is not None:
-        finest = len(pyramid) - 1
-        refined = _ecc_level(reference.pyramid[finest], pyramid[finest], consensus, finest)
+        refined = _refine_consensus(reference.templates, pyramid, consensus)
         if refined is not None and _agree(refined[1], consensus, size):
-            return _alignment_from_warp(refined[1], refined[0], current, "ecc")
+            return _alignment_from_warp(refined[1], refined[0], current, "refined")
         rho = _correlation(reference.prepared.grey, current.grey, consensus)
         return _alignment_from_warp(consensus, rho, current, "features")
 
@@ -482,54 +512,17 @@ def _alignment_from_warp(
     )
 
 
-def line_angle(grey: Grey, *, median: float | None = None) -> LineAngle | None:
-    """Length-weighted median deviation of long straight segments from level and plumb.
-
-    Probabilistic Hough on a half-size copy; only segments within 20° of an axis count. Enough
-    for a hint (a wall's edge, a table), cheap enough to take on every sample.
-    """
-    half = cv2.resize(
-        grey, (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2)), interpolation=cv2.INTER_AREA
-    )
-    if median is None:
-        median = float(np.median(half))
-    edges = cv2.Canny(half, max(10.0, 0.66 * median), min(255.0, max(30.0, 1.33 * median)))
-    # Only edges running within 20° of level or plumb can belong to the lines looked for.
-    gx = np.abs(cv2.Sobel(half, cv2.CV_16S, 1, 0))
-    gy = np.abs(cv2.Sobel(half, cv2.CV_16S, 0, 1))
-    slope = math.tan(math.radians(20.0))
-    near_axis_edges = (gx <= slope * gy) | (gy <= slope * gx)
-    edges[~near_axis_edges] = 0
-    found = cv2.HoughLinesP(
-        edges, 1, math.pi / 90, threshold=20, minLineLength=max(8, half.shape[1] // 5), maxLineGap=2
-    )
-    if found is None:
-        return None
-    segments = np.asarray(found, dtype=np.float64).reshape(-1, 4)
-    dx = segments[:, 2] - segments[:, 0]
-    dy = segments[:, 3] - segments[:, 1]
-    # Screen y grows downwards: a counter-clockwise turn makes rightward lines rise.
-    deviation = (np.degrees(np.arctan2(-dy, dx)) + 45.0) % 90.0 - 45.0
-    near_axis = np.abs(deviation) <= 20.0
-    if not near_axis.any():
-        return None
-    deviation = deviation[near_axis]
-    lengths = np.hypot(dx, dy)[near_axis]
-    order = np.argsort(deviation)
-    cumulative = np.cumsum(lengths[order])
-    middle = float(deviation[order][int(np.searchsorted(cumulative, cumulative[-1] / 2.0))])
-    agreement = float(lengths[np.abs(deviation - middle) <= 1.5].sum() / lengths.sum())
-    return LineAngle(angle_deg=middle, agreement=agreement, lines=int(deviation.size))
-
-
 def measure(
     prepared: Prepared,
     *,
     reference: Reference | None,
     black_level: float,
     min_correlation: float = 0.6,
+    alignment: Alignment | None = None,
 ) -> Measurement:
-    """The single-frame measurements, against the reference when there is one."""
+    """The single-frame measurements, against the reference when there is one. `alignment` is
+    one known to hold still (taken on a sample this picture does not differ from); without it,
+    the picture is aligned afresh."""
     exposure = measure_exposure(prepared.grey, black_level=black_level)
     sharpness = measure_sharpness(prepared.grey)
     if reference is None:
@@ -552,8 +545,47 @@ def measure(
         exposure=exposure,
         sharpness=sharpness,
         detail_vs_reference=sharpness.detail / max(reference.sharpness.detail, 1e-9),
-        alignment=align(
-            reference, prepared, spread=exposure.luma_std, min_correlation=min_correlation
-        ),
+        alignment=alignment
+        or align(reference, prepared, spread=exposure.luma_std, min_correlation=min_correlation),
         line_angle=None,
     )
+
+
+def line_angle(grey: Grey, *, median: float | None = None) -> LineAngle | None:
+    """Length-weighted median deviation of long straight segments from level and plumb.
+
+    Probabilistic Hough on a half-size copy; only segments within 20° of an axis count. Enough
+    for a hint (a wall's edge, a table), cheap enough to take on every sample.
+    """
+    half = cv2.resize(
+        grey, (max(1, grey.shape[1] // 2), max(1, grey.shape[0] // 2)), interpolation=cv2.INTER_AREA
+    )
+    if median is None:
+        median = float(np.median(half))
+    edges = cv2.Canny(half, max(10.0, 0.66 * median), min(255.0, max(30.0, 1.33 * median)))
+    # Only edges running within 20° of level or plumb can belong to the lines looked for.
+    ax = np.abs(cv2.Sobel(half, cv2.CV_32F, 1, 0))
+    ay = np.abs(cv2.Sobel(half, cv2.CV_32F, 0, 1))
+    level = cv2.compare(ax, ay * _AXIS_SLOPE, cv2.CMP_LE)
+    plumb = cv2.compare(ay, ax * _AXIS_SLOPE, cv2.CMP_LE)
+    edges = cv2.bitwise_and(edges, cv2.bitwise_or(level, plumb))
+    found = cv2.HoughLinesP(
+        edges, 1, math.pi / 90, threshold=20, minLineLength=max(8, half.shape[1] // 5), maxLineGap=2
+    )
+    if found is None:
+        return None
+    segments = found.reshape(-1, 4).astype(np.float64)
+    # Screen y grows downwards: a counter-clockwise turn makes rightward lines rise.
+    dx = segments[:, 2] - segments[:, 0]
+    dy = segments[:, 3] - segments[:, 1]
+    deviation = (np.degrees(np.arctan2(-dy, dx)) + 45.0) % 90.0 - 45.0
+    near_axis = np.abs(deviation) <= 20.0
+    if not near_axis.any():
+        return None
+    deviation = deviation[near_axis]
+    lengths = np.hypot(dx, dy)[near_axis]
+    order = np.argsort(deviation)
+    cumulative = np.cumsum(lengths[order])
+    middle = float(deviation[order][int(np.searchsorted(cumulative, cumulative[-1] / 2.0))])
+    agreement = float(lengths[np.abs(deviation - middle) <= 1.5].sum() / lengths.sum())
+    return LineAngle(angle_deg=middle, agreement=agreement, lines=int(deviation.size))

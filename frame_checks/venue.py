@@ -1,7 +1,9 @@
 """One venue's checks: each sample is measured, judged and counted against the venue's flags.
 
 Invariant: a `VenueChecker` is the only holder of a venue's memory (its reference frame, its
-freeze window and its flag counts); samples must reach it in stream order. Its methods take a
+freeze window, its flag counts and the alignment its picture still holds); samples must reach
+it in stream order. An alignment is taken afresh whenever the picture has changed since it was
+taken (beyond noise), and at least every `ALIGNMENT_REUSE` samples. Its methods take a
 lock, so the sampler's worker thread and the web app (replacing the reference or the
 thresholds) may call it from different threads, never at the same time.
 """
@@ -11,9 +13,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Final
 
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, judge
-from .measure import Image, Measurement, Reference, measure, prepare
+from .measure import Alignment, Image, Measurement, Reference, measure, prepare
 from .state import FlagEvent, FlagState, FreezeWindow
 
 
@@ -90,6 +93,11 @@ def _round(value: float | None, digits: int) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+ALIGNMENT_REUSE: Final = 5
+"""Samples in a row that may share one alignment while the picture stands unchanged."""
+_UNCHANGED: Final = frozenset({"identical", "still", "noise", "refreshed"})
+
+
 class VenueChecker:
     """Measure → judge → flag state for one venue."""
 
@@ -103,6 +111,8 @@ class VenueChecker:
             raise_after=self._thresholds.raise_after, clear_after=self._thresholds.clear_after
         )
         self._window = FreezeWindow()
+        self._alignment: Alignment | None = None
+        self._alignment_uses = 0
 
     @property
     def thresholds(self) -> Thresholds:
@@ -120,6 +130,7 @@ class VenueChecker:
     def set_reference(self, reference: Reference | None) -> None:
         with self._lock:
             self._reference = reference
+            self._alignment = None
 
     def set_thresholds(self, thresholds: Thresholds) -> None:
         with self._lock:
@@ -132,12 +143,14 @@ class VenueChecker:
         Raised flags stay raised until good samples clear them."""
         with self._lock:
             self._window.reset()
+            self._alignment = None
 
     def reset(self) -> None:
         """Forget the freeze window and the flag counts (after a source change)."""
         with self._lock:
             self._flags.reset()
             self._window.reset()
+            self._alignment = None
 
     def check(self, frame: Image, *, at: float, pts: float | None = None) -> SampleResult:
         """One sample at stream time `at` (seconds); `pts` is the source's own frame timestamp
@@ -145,13 +158,18 @@ class VenueChecker:
         prepared = prepare(frame)
         with self._lock:
             thresholds = self._thresholds
+            motion = self._window.observe(prepared, at=at, pts=pts, thresholds=thresholds)
+            standing = self._standing_alignment(motion)
             measurement = measure(
                 prepared,
                 reference=self._reference,
                 black_level=thresholds.black_level,
                 min_correlation=thresholds.alignment_min_correlation,
+                alignment=standing,
             )
-            motion = self._window.observe(prepared, at=at, pts=pts, thresholds=thresholds)
+            if measurement.alignment is not standing:
+                self._alignment = measurement.alignment
+                self._alignment_uses = 0
             hits = judge(measurement, motion, thresholds)
             metrics = sample_metrics(measurement, motion)
             events = self._flags.update(hits, at=at, metrics=metrics)
@@ -165,3 +183,15 @@ class VenueChecker:
             events=tuple(events),
             frame=frame,
         )
+
+    def _standing_alignment(self, motion: Motion) -> Alignment | None:
+        """The last alignment, while the picture has not changed since and it is not too old;
+        None (align afresh) otherwise. Called under the lock, once per sample."""
+        if (
+            self._alignment is not None
+            and motion.stillness in _UNCHANGED
+            and self._alignment_uses < ALIGNMENT_REUSE
+        ):
+            self._alignment_uses += 1
+            return self._alignment
+        return None

@@ -7,7 +7,10 @@ import numpy as np
 import pytest
 
 from frame_checks import Reference, ThresholdError, Thresholds, VenueChecker
+from frame_checks import measure as measure_module
 from frame_checks.judge import Flag, Hit
+from frame_checks.measure import Alignment
+from frame_checks.venue import ALIGNMENT_REUSE
 
 from .support import REAL_PICTURES, darkened, noisy, real_world, reencoded, scene, view
 
@@ -173,3 +176,44 @@ def test_a_threshold_decides_the_judgement(room: np.ndarray) -> None:
 def test_unusable_threshold_overrides_are_refused(overrides: dict[str, object]) -> None:
     with pytest.raises(ThresholdError):
         Thresholds.from_mapping(overrides)
+
+
+def test_an_unchanged_picture_keeps_its_alignment_and_a_moved_one_is_aligned_afresh(
+    world: np.ndarray, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    aligned: list[float] = []
+    original = measure_module.align
+
+    def counting_align(*args: object, **kwargs: object) -> Alignment:
+        found = original(*args, **kwargs)  # type: ignore[arg-type]
+        aligned.append(found.shift_px or 0.0)
+        return found
+
+    monkeypatch.setattr(measure_module, "align", counting_align)
+    room = view(world, size=SMALL)
+    checker = VenueChecker(reference=Reference.from_frame(room))
+    rng = np.random.default_rng(3)
+    samples = [noisy(room, 1.0, rng) for _ in range(ALIGNMENT_REUSE + 2)]
+    samples.append(view(world, size=SMALL, shift=(40.0, 0.0)))
+
+    results = [checker.check(frame, at=2.0 * i) for i, frame in enumerate(samples)]
+
+    # One alignment for the first sample, one after ALIGNMENT_REUSE reuses, one for the move.
+    assert len(aligned) == 3
+    assert aligned[-1] == pytest.approx(40.0, abs=1.0)
+    assert all(r.measurement.alignment is not None for r in results)
+    assert "moved" in results[-1].hits
+    assert not any(r.hits for r in results[:-1])
+
+
+def test_a_new_reference_is_aligned_against_at_once(world: np.ndarray) -> None:
+    room = view(world, size=SMALL)
+    checker = VenueChecker(reference=Reference.from_frame(room))
+    checker.check(room, at=0.0)
+
+    checker.set_reference(Reference.from_frame(view(world, size=SMALL, shift=(0.0, 30.0))))
+    result = checker.check(room, at=2.0)
+
+    assert result.measurement.alignment is not None
+    assert result.measurement.alignment.shift_px == pytest.approx(30.0, abs=1.0)
+    assert "moved" in result.hits
