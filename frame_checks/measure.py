@@ -5,10 +5,7 @@ tilted (that is `judge`), keeps no state between calls, and never modifies the f
 given. Every measurement is taken on a small grey copy `WORK_WIDTH` pixels wide, so the figures
 are comparable whatever the source resolution; distances are reported back in source pixels.
 
-Alignment: ORB corners matched between the picture and the reference vote, by RANSAC, for a
-similarity (robust to people moving in the room), which a robust Gauss–Newton fit of the whole
-picture (affine, `refine`) makes sub-pixel; pictures with too few corners are aligned by
-`cv2.findTransformECC` alone over a small pyramid.
+The alignment against the reference is in `align`; this module calls it.
 
 Conventions: luma is full-range 0–255 (what OpenCV's decoders deliver). A rotation is in degrees,
 positive when the picture turned counter-clockwise as seen on screen. A shift is the movement of
@@ -19,18 +16,16 @@ picture is zoomed in compared with the reference.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final
 
 import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .refine import Template, refine
+from .align import MIN_ALIGN_SPREAD, Alignment, Anchor, Grey, align
 
 Image = NDArray[np.uint8]
-Grey = NDArray[np.uint8]
 
 WORK_WIDTH: Final = 320
 """Width of the grey copy every measurement is taken on."""
@@ -39,32 +34,10 @@ FINE_STEP: Final = 8
 """Stride of the full-resolution grid that keeps per-pixel (encoder and sensor) noise."""
 
 MIN_SIDE: Final = 16
-ALIGN_LEVELS: Final = 3
-ALIGN_ITERATIONS: Final = (40, 20, 10)
-ALIGN_EPSILON: Final = 1e-3
-MIN_ALIGN_SPREAD: Final = 2.0
-"""A picture flatter than this (std of luma) has nothing to align on."""
-ALIGN_GOOD_START: Final = 0.9
-"""A coarse-level correlation from which no other starting point is tried."""
-ALIGN_TURNED_STARTS: Final = (10.0, -10.0)
-"""Starting rotations (degrees) tried when the straight start does not match well."""
-ORB_FEATURES: Final = 150
-ORB_LEVELS: Final = 3
-"""Corners per grey copy, over three scales (1, 1/1.3, 1/1.69, so that a zoom still matches):
-enough for the consensus, while the brute-force matching cost grows with their square."""
-CONSENSUS_MIN_INLIERS: Final = 15
-CONSENSUS_MIN_SHARE: Final = 0.25
-CONSENSUS_TOLERANCE: Final = (0.5, 1.0, 0.01)
-"""How far (degrees, grey-copy pixels, scale) the refinement may move from the consensus."""
-
-REFINE_DONE_PX: Final = 0.05
-"""A refinement step moving the picture's border by less than this (pixels of its level) ends it."""
 
 _AXIS_SLOPE: Final = math.tan(math.radians(20.0))
 """An edge whose gradient leans less than this (as a tangent) off an axis runs near level or
 plumb."""
-
-AlignmentStatus = Literal["ok", "failed", "skipped"]
 
 
 class MeasureError(ValueError):
@@ -116,26 +89,6 @@ class LineAngle:
 
 
 @dataclass(frozen=True, slots=True)
-class Alignment:
-    status: AlignmentStatus
-    rotation_deg: float | None = None
-    shift_x_px: float | None = None
-    shift_y_px: float | None = None
-    scale: float | None = None
-    correlation: float | None = None
-    reason: str | None = None
-    method: str | None = None
-    """`refined` (the corners' consensus, refined), `features` (the consensus stood against its
-    refinement) or `ecc` (too few corners: ECC alone)."""
-
-    @property
-    def shift_px(self) -> float | None:
-        if self.shift_x_px is None or self.shift_y_px is None:
-            return None
-        return math.hypot(self.shift_x_px, self.shift_y_px)
-
-
-@dataclass(frozen=True, slots=True)
 class Change:
     """How a sample differs from an earlier one."""
 
@@ -170,31 +123,17 @@ class Reference:
     """A venue's reference frame, prepared once for repeated alignment."""
 
     prepared: Prepared
-    pyramid: tuple[NDArray[np.float32], ...]
     sharpness: Sharpness
-    features: Features
-    templates: tuple[Template, ...]
-    """The two finest pyramid levels (coarser first), readied for refinement."""
+    anchor: Anchor
 
     @classmethod
     def from_frame(cls, frame: Image) -> Reference:
         prepared = prepare(frame)
-        pyramid = _pyramid(prepared.grey)
         return cls(
             prepared=prepared,
-            pyramid=pyramid,
             sharpness=measure_sharpness(prepared.grey),
-            features=_features(prepared.grey),
-            templates=tuple(Template.of(level) for level in pyramid[-2:]),
+            anchor=Anchor.of(prepared.grey),
         )
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Features:
-    """ORB corners of a grey copy: positions (N×2) and binary descriptors (N×32)."""
-
-    points: NDArray[np.float32]
-    descriptors: NDArray[np.uint8] | None
 
 
 def prepare(frame: Image) -> Prepared:
@@ -275,243 +214,6 @@ def compare(before: Prepared, after: Prepared, *, noise_level: float) -> Change:
     )
 
 
-def _pyramid(grey: Grey) -> tuple[NDArray[np.float32], ...]:
-    levels = [np.asarray(grey, dtype=np.float32)]
-    for _ in range(ALIGN_LEVELS - 1):
-        top = levels[-1]
-        if min(top.shape) < 2 * MIN_SIDE:
-            break
-        levels.append(np.asarray(cv2.pyrDown(top), dtype=np.float32))
-    return tuple(reversed(levels))
-
-
-# OpenCV's stubs omit that the mask may be None when the Gaussian prefilter size is given; a
-# size of 1 turns the prefilter off (the grey copy is already smooth enough).
-_find_transform_ecc = cast("Callable[..., tuple[float, NDArray[np.float32]]]", cv2.findTransformECC)
-
-
-def _features(grey: Grey) -> Features:
-    orb = cv2.ORB.create(
-        nfeatures=ORB_FEATURES,
-        scaleFactor=1.3,
-        nlevels=ORB_LEVELS,
-        edgeThreshold=15,
-        patchSize=15,
-        fastThreshold=10,
-    )
-    keypoints, descriptors = orb.detectAndCompute(grey, None)
-    points = np.array([k.pt for k in keypoints], dtype=np.float32).reshape(-1, 2)
-    return Features(
-        points=points,
-        descriptors=None if descriptors is None else np.asarray(descriptors, dtype=np.uint8),
-    )
-
-
-def _consensus(reference: Features, current: Features) -> NDArray[np.float32] | None:
-    """The similarity (rotation, scale, shift) most matched corners agree on, by RANSAC: robust
-    to people moving in the room, which would pull a whole-picture alignment off."""
-    if reference.descriptors is None or current.descriptors is None:
-        return None
-    matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(
-        reference.descriptors, current.descriptors
-    )
-    if len(matches) < CONSENSUS_MIN_INLIERS:
-        return None
-    source = reference.points[[m.queryIdx for m in matches]]
-    target = current.points[[m.trainIdx for m in matches]]
-    warp, inliers = cv2.estimateAffinePartial2D(
-        source, target, method=cv2.RANSAC, ransacReprojThreshold=1.5, refineIters=10
-    )
-    if warp is None or inliers is None:
-        return None
-    agreeing = int(np.count_nonzero(inliers))
-    if agreeing < CONSENSUS_MIN_INLIERS or agreeing < CONSENSUS_MIN_SHARE * len(matches):
-        return None
-    return np.asarray(warp, dtype=np.float32)
-
-
-def _ecc_level(
-    template: NDArray[np.float32], image: NDArray[np.float32], warp: NDArray[np.float32], level: int
-) -> tuple[float, NDArray[np.float32]] | None:
-    iterations = ALIGN_ITERATIONS[min(level, len(ALIGN_ITERATIONS) - 1)]
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, iterations, ALIGN_EPSILON)
-    try:
-        rho, found = _find_transform_ecc(
-            template, image, warp.copy(), cv2.MOTION_AFFINE, criteria, None, 1
-        )
-    except cv2.error:
-        return None
-    found = np.asarray(found, dtype=np.float32)
-    if not np.all(np.isfinite(found)):
-        return None
-    return float(rho), found
-
-
-def _refine(
-    reference: tuple[NDArray[np.float32], ...],
-    current: tuple[NDArray[np.float32], ...],
-    warp: NDArray[np.float32],
-    first_level: int,
-) -> tuple[float, NDArray[np.float32]] | None:
-    """ECC level by level from `first_level` up, `warp` being at `first_level`'s scale."""
-    rho = 0.0
-    for level in range(first_level, len(current)):
-        if level > first_level:
-            warp = warp.copy()
-            warp[:, 2] *= 2.0
-        found = _ecc_level(reference[level], current[level], warp, level)
-        if found is None:
-            return None
-        rho, warp = found
-    return rho, warp
-
-
-def _refine_consensus(
-    templates: tuple[Template, ...],
-    pyramid: tuple[NDArray[np.float32], ...],
-    warp: NDArray[np.float32],
-) -> tuple[float, NDArray[np.float32]] | None:
-    """Refine the corners' consensus on the next coarser level first (where an iteration costs
-    a quarter), then on the grey copy itself."""
-    if len(templates) == 2 and len(pyramid) >= 2:
-        coarse = warp.copy()
-        coarse[:, 2] *= 0.5
-        found = refine(templates[0], pyramid[-2], coarse, iterations=8, done_px=REFINE_DONE_PX)
-        if found is not None:
-            warp = found[1].copy()
-            warp[:, 2] *= 2.0
-    return refine(templates[-1], pyramid[-1], warp, iterations=3, done_px=REFINE_DONE_PX)
-
-
-def _starts(
-    reference: NDArray[np.float32], current: NDArray[np.float32]
-) -> list[NDArray[np.float32]]:
-    """Other starting points than the straight one: the shift found by phase correlation (for
-    shifts too large for the coarsest level), and turned starts (for large tilts)."""
-    window = cv2.createHanningWindow((reference.shape[1], reference.shape[0]), cv2.CV_32F)
-    # phaseCorrelate writes the windowed images back into its inputs: give it copies, or the
-    # venue's reference would be damaged.
-    (dx, dy), _ = cv2.phaseCorrelate(reference.copy(), current.copy(), window)
-    shifted = np.eye(2, 3, dtype=np.float32)
-    shifted[0, 2], shifted[1, 2] = dx, dy
-    centre = ((reference.shape[1] - 1) / 2.0, (reference.shape[0] - 1) / 2.0)
-    turned = [
-        np.asarray(cv2.getRotationMatrix2D(centre, angle, 1.0), dtype=np.float32)
-        for angle in ALIGN_TURNED_STARTS
-    ]
-    return [shifted, *turned]
-
-
-def _similarity(warp: NDArray[np.float32], size: tuple[int, int]) -> tuple[float, float, float]:
-    """Rotation (degrees, counter-clockwise on screen), centre shift (px) and scale of a warp."""
-    a = (float(warp[0, 0]) + float(warp[1, 1])) / 2.0
-    b = (float(warp[0, 1]) - float(warp[1, 0])) / 2.0
-    width, height = size
-    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0], dtype=np.float64)
-    moved = warp[:, :2].astype(np.float64) @ centre + warp[:, 2].astype(np.float64) - centre
-    return math.degrees(math.atan2(b, a)), float(np.hypot(*moved)), math.hypot(a, b)
-
-
-def _agree(one: NDArray[np.float32], other: NDArray[np.float32], size: tuple[int, int]) -> bool:
-    rotation, _, scale = _similarity(one, size)
-    rotation_other, _, scale_other = _similarity(other, size)
-    width, height = size
-    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0, 1.0])
-    apart = float(np.hypot(*((one.astype(np.float64) - other.astype(np.float64)) @ centre)))
-    tolerance_rotation, tolerance_shift, tolerance_scale = CONSENSUS_TOLERANCE
-    return (
-        abs(rotation - rotation_other) <= tolerance_rotation
-        and apart <= tolerance_shift
-        and abs(scale - scale_other) <= tolerance_scale
-    )
-
-
-def _correlation(reference: Grey, current: Grey, warp: NDArray[np.float32]) -> float:
-    """Zero-mean normalised correlation of `current` with the reference brought onto it."""
-    size = (current.shape[1], current.shape[0])
-    moved = cv2.warpAffine(reference.astype(np.float32), warp, size, flags=cv2.INTER_LINEAR)
-    inside = cv2.warpAffine(np.ones(reference.shape, np.uint8), warp, size) > 0
-    a = np.asarray(moved, dtype=np.float64)[inside]
-    b = current.astype(np.float64)[inside]
-    if a.size < 16:
-        return 0.0
-    a -= a.mean()
-    b -= b.mean()
-    norm = math.sqrt(float(a @ a) * float(b @ b))
-    return float(a @ b) / norm if norm > 0 else 0.0
-
-
-def align(
-    reference: Reference, current: Prepared, *, spread: float, min_correlation: float = 0.6
-) -> Alignment:
-    """Rotation, shift and scale of `current` against the reference.
-
-    Corners matched between the two pictures vote, by RANSAC, for the similarity most of them
-    agree on; a robust Gauss–Newton fit of the whole picture (affine, on the two finest levels)
-    refines it. When people moving in the room still pull the refinement away from what the
-    corners agree on, the consensus stands. A picture
-    with too few corners is aligned by ECC alone, from the coarsest level: straight first, then
-    from the shift found by phase correlation and from turned starts. No consensus and an ECC
-    result correlating less than `min_correlation` (or none): `failed`, the picture does not
-    match the reference.
-    """
-    if spread < MIN_ALIGN_SPREAD:
-        return Alignment(status="skipped", reason="flat picture")
-    pyramid = _pyramid(current.grey)
-    if reference.prepared.grey.shape != current.grey.shape or len(pyramid) != len(
-        reference.pyramid
-    ):
-        return Alignment(status="failed", reason="size differs from the reference")
-    size = (current.grey.shape[1], current.grey.shape[0])
-    consensus = _consensus(reference.features, _features(current.grey))
-    if consensus is not None:
-        refined = _refine_consensus(reference.templates, pyramid, consensus)
-        if refined is not None and _agree(refined[1], consensus, size):
-            return _alignment_from_warp(refined[1], refined[0], current, "refined")
-        rho = _correlation(reference.prepared.grey, current.grey, consensus)
-        return _alignment_from_warp(consensus, rho, current, "features")
-
-    best = _ecc_level(reference.pyramid[0], pyramid[0], np.eye(2, 3, dtype=np.float32), 0)
-    if best is None or best[0] < ALIGN_GOOD_START:
-        for start in _starts(reference.pyramid[0], pyramid[0]):
-            found = _ecc_level(reference.pyramid[0], pyramid[0], start, 0)
-            if found is not None and (best is None or found[0] > best[0]):
-                best = found
-            if best is not None and best[0] >= ALIGN_GOOD_START:
-                break
-    if best is None:
-        return Alignment(status="failed", reason="did not converge")
-    refined = _refine(reference.pyramid, pyramid, best[1], 0) if len(pyramid) > 1 else best
-    if refined is None:
-        return Alignment(status="failed", reason="did not converge")
-    rho, warp = refined
-    if rho < min_correlation:
-        return Alignment(
-            status="failed", correlation=rho, reason=f"no match (correlation {rho:.2f})"
-        )
-    return _alignment_from_warp(warp, rho, current, "ecc")
-
-
-def _alignment_from_warp(
-    warp: NDArray[np.float32], rho: float, current: Prepared, method: str
-) -> Alignment:
-    # The warp maps reference coordinates to current ones; take its closest similarity.
-    height, width = current.grey.shape
-    rotation, _, scale = _similarity(warp, (width, height))
-    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0, 1.0], dtype=np.float64)
-    moved = warp.astype(np.float64) @ centre - centre[:2]
-    factor = current.source_per_work_pixel
-    return Alignment(
-        status="ok",
-        rotation_deg=rotation,
-        shift_x_px=float(moved[0]) * factor,
-        shift_y_px=float(moved[1]) * factor,
-        scale=scale,
-        correlation=rho,
-        method=method,
-    )
-
-
 def measure(
     prepared: Prepared,
     *,
@@ -546,7 +248,9 @@ def measure(
         sharpness=sharpness,
         detail_vs_reference=sharpness.detail / max(reference.sharpness.detail, 1e-9),
         alignment=alignment
-        or align(reference, prepared, spread=exposure.luma_std, min_correlation=min_correlation),
+        or align(
+            reference.anchor, prepared, spread=exposure.luma_std, min_correlation=min_correlation
+        ),
         line_angle=None,
     )
 

@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from .align import Alignment
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, judge
-from .measure import Alignment, Image, Measurement, Reference, measure, prepare
+from .measure import Image, Measurement, Reference, measure, prepare
 from .state import FlagEvent, FlagState, FreezeWindow
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from frame_checks import Reference, ThresholdError, Thresholds, VenueChecker
 from frame_checks import measure as measure_module
+from frame_checks.align import Alignment
 from frame_checks.judge import Flag, Hit
-from frame_checks.measure import Alignment
 from frame_checks.venue import ALIGNMENT_REUSE
 
 from .support import REAL_PICTURES, darkened, noisy, real_world, reencoded, scene, view

@@ -6,10 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
+from frame_checks.align import align
 from frame_checks.measure import (
     MeasureError,
     Reference,
-    align,
     compare,
     line_angle,
     measure_exposure,
@@ -133,7 +133,7 @@ def test_rotation_shift_and_scale_are_recovered_at_1080p(
     zoom: float,
 ) -> None:
     found = align(
-        reference,
+        reference.anchor,
         prepare(view(world, size=HD, rotation=rotation, shift=shift, zoom=zoom)),
         spread=50,
     )
@@ -152,7 +152,7 @@ def test_alignment_of_real_pictures_with_fresh_noise(name: str) -> None:
     reference = Reference.from_frame(noisy(view(world, size=HD), 2.0, rng))
 
     found = align(
-        reference,
+        reference.anchor,
         prepare(noisy(view(world, size=HD, rotation=-4.0, shift=(90.0, 30.0)), 2.0, rng)),
         spread=50,
     )
@@ -167,7 +167,7 @@ def test_an_unrelated_picture_fails_to_align_instead_of_giving_numbers() -> None
     reference = Reference.from_frame(scene(1280, 720, seed=1))
 
     for current in (scene(1280, 720, seed=2), rng.integers(0, 256, (720, 1280, 3), np.uint8)):
-        found = align(reference, prepare(current), spread=50)
+        found = align(reference.anchor, prepare(current), spread=50)
 
         assert found.status == "failed"
         assert found.rotation_deg is None and found.reason
@@ -176,24 +176,24 @@ def test_an_unrelated_picture_fails_to_align_instead_of_giving_numbers() -> None
 def test_a_flat_picture_is_not_aligned() -> None:
     reference = Reference.from_frame(scene(640, 360))
 
-    assert align(reference, prepare(np.zeros((360, 640, 3), np.uint8)), spread=0.0).status == (
-        "skipped"
-    )
+    assert align(
+        reference.anchor, prepare(np.zeros((360, 640, 3), np.uint8)), spread=0.0
+    ).status == ("skipped")
 
 
 def test_aligning_never_changes_the_reference() -> None:
     world = scene(1920, 1080, seed=5)
     reference = Reference.from_frame(view(world, size=(1280, 720)))
-    before = [level.copy() for level in reference.pyramid]
+    before = [level.copy() for level in reference.anchor.pyramid]
 
     for current in (
         scene(1280, 720, seed=9),
         view(world, size=(1280, 720), shift=(300.0, 200.0)),
         np.zeros((720, 1280, 3), np.uint8),
     ):
-        align(reference, prepare(current), spread=50)
+        align(reference.anchor, prepare(current), spread=50)
 
-    assert all(np.array_equal(a, b) for a, b in zip(before, reference.pyramid, strict=True))
+    assert all(np.array_equal(a, b) for a, b in zip(before, reference.anchor.pyramid, strict=True))
 
 
 @pytest.mark.parametrize("rotation", [0.0, 12.0, -12.0])
@@ -217,7 +217,7 @@ def test_people_moving_in_the_room_do_not_move_the_picture() -> None:
         cv2.rectangle(current, (x, y), (x + 110, y + 260), person, -1)
         cv2.circle(current, (x + 55, y - 40), 40, (40, 60, 200), -1)
 
-    found = align(Reference.from_frame(reference), prepare(current), spread=50)
+    found = align(Reference.from_frame(reference).anchor, prepare(current), spread=50)
 
     assert found.status == "ok"
     assert abs(found.rotation_deg) <= 0.3  # type: ignore[arg-type]
