@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.fixtures import WORKED_EXAMPLE
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 PARAMETER_SOURCES = {"body", "query", "path", "header", "cookie"}
 
 # The 2019 edition, DESIGN §3: item → (points per occurrence, cap), in the rulebook's order.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import zlib
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -13,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.timezone import assessment_year, iso
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked_example.json"
 UNIT = "350402"
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.timezone import assessment_year
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked_example.json"
 DERIVED = ("hd_rooms", "room_equipment", "staffing")
 YEAR = assessment_year(datetime.now(UTC))
 

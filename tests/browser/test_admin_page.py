@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer, screenshot
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 NEW_USERNAME = "meilie_it"
 NEW_PASSWORD = "Meilie-vc-2019"
 WEAK_PASSWORD = "12345678"

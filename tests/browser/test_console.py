@@ -22,11 +22,11 @@ from playwright.sync_api import Page, Route, expect
 from app.db.engine import Database
 from tests.browser.conftest import screenshot
 from tests.conftest import add_account, log_in
+from tests.fixtures import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.browser
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 CITY = "350400"
 # 三明市's other county-level units (DESIGN §2); the worked example brings 梅列区 and 三元区.
 MORE_COUNTIES = {

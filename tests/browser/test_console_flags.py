@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,11 +22,11 @@ from app.services import venues
 from app.services.frame_watch import SAMPLER
 from tests.browser.conftest import screenshot
 from tests.conftest import add_account, log_in
+from tests.fixtures import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.browser
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 MEETING = "flags-test"
 BLACK_VENUE = "350402"  # 梅列区
 DARK_VENUE = "350403"  # 三元区

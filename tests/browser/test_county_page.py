@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from app.timezone import assessment_year
 from tests.browser.conftest import screenshot
-
-WORKED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked_example.json"
+from tests.fixtures import WORKED_EXAMPLE
 
 
 def prepare(client: TestClient) -> None:

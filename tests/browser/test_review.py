@@ -23,11 +23,11 @@ from playwright.sync_api import Page, expect
 from app.db.engine import Database
 from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.conftest import add_account, log_in
+from tests.fixtures import WORKED_EXAMPLE
 
 pytestmark = pytest.mark.browser
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 SANMING, MEILIE, SANYUAN = "350400", "350402", "350403"
 NANPING, YANPING = "350700", "350702"
 

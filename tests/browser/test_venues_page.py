@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import cv2
@@ -11,8 +10,7 @@ import numpy as np
 from fastapi.testclient import TestClient
 
 from tests.browser.conftest import screenshot
-
-WORKED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked_example.json"
+from tests.fixtures import WORKED_EXAMPLE
 
 
 def picture() -> bytes:

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from app.cli import build_parser, cmd_serve, main
 from app.db.engine import Database
 from app.settings import get_settings
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 DEMO_COUNTIES = (
     "梅列区",
     "三元区",

@@ -11,7 +11,6 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,8 +24,8 @@ from app.services.context import Actor
 from app.services.incidents import Logged, log_incident
 from app.services.records import import_records, parse_records
 from app.services.scores import get_standings
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONTROLLER = Actor(username="controller", role="admin")
 WRITERS = 50

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -19,7 +18,6 @@ from httpx import Response
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 MEETING = "m05"  # 2019-06-10 09:00 in the worked example, with no live events yet
 ORIGIN = {"origin": "http://testserver"}
 WAIT_SECONDS = 20.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import struct
 import zlib
-from pathlib import Path
 from typing import Any
 
 import cv2
@@ -15,8 +14,8 @@ from sqlalchemy import func, select
 
 from app.db.engine import Database
 from app.db.tables import AuditEntry
+from tests.fixtures import WORKED_EXAMPLE
 
-WORKED_EXAMPLE = Path("/work/shared/examples/worked_example.json")
 SOURCES = {"body", "query", "path", "header", "cookie"}
 
 
