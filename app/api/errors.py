@@ -1,4 +1,6 @@
-"""One error shape for every refusal: `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`."""
+"""One error shape for every refusal:
+`{"detail": [{"loc": [...], "msg": ..., "type": ..., "code": ...}]}` — `code` is stable and machine
+readable (the pages translate it), `msg` is an English explanation for API users and logs."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ class ErrorDetail(BaseModel):
     loc: list[str | int]
     msg: str
     type: str
+    code: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -24,9 +27,15 @@ class ErrorBody(BaseModel):
 
 
 def error_response(
-    status: int, *, msg: str, loc: list[str | int], kind: str, headers: dict[str, str] | None = None
+    status: int,
+    *,
+    msg: str,
+    loc: list[str | int],
+    kind: str,
+    code: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    body = {"detail": [{"loc": loc, "msg": msg, "type": kind}]}
+    body = {"detail": [{"loc": loc, "msg": msg, "type": kind, "code": code or kind}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -55,6 +64,7 @@ def install(app: FastAPI) -> None:
             msg=error.message,
             loc=loc,
             kind=type(error).__name__.lower(),
+            code=error.code,
             headers=error.headers,
         )
 
@@ -65,6 +75,7 @@ def install(app: FastAPI) -> None:
                 "loc": [str(p) if not isinstance(p, int) else p for p in e["loc"]],
                 "msg": e["msg"],
                 "type": e["type"],
+                "code": f"invalid.{e['type']}",
             }
             for e in error.errors()
         ]
@@ -77,5 +88,6 @@ def install(app: FastAPI) -> None:
             msg=str(error.detail),
             loc=[],
             kind="http",
+            code=f"http.{error.status_code}",
             headers=dict(error.headers) if error.headers else None,
         )

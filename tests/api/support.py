@@ -57,7 +57,7 @@ def error_fields(response: Response) -> list[str]:
     assert isinstance(body["detail"], list)
     assert body["detail"]
     for entry in body["detail"]:
-        assert set(entry) == {"loc", "msg", "type"}
+        assert set(entry) == {"loc", "msg", "type", "code"}
         assert isinstance(entry["loc"], list)
         assert all(isinstance(part, str | int) for part in entry["loc"])
         assert isinstance(entry["msg"], str)
