@@ -77,32 +77,3 @@ def incident_counts(
 ) -> Counter[tuple[str, str]]:
     """Occurrences per (unit code, type code) that count at `as_of`."""
     return Counter((i.unit, i.type_code) for i in incidents if counts_at(i, as_of))
-
-
-def rooms_at(entries: Iterable[RoomEntry], *, as_of: datetime) -> dict[str, list[RoomEntry]]:
-    """The register at `as_of`: per unit, its rooms (latest entry per name, removed dropped)."""
-    latest: dict[tuple[str, str], RoomEntry] = {}
-    for entry in entries:
-        if entry.at > as_of:
-            continue
-        key = (entry.unit, entry.name)
-        current = latest.get(key)
-        if current is None or entry.precedence() > current.precedence():
-            latest[key] = entry
-    register: dict[str, list[RoomEntry]] = {}
-    for (unit, _), entry in sorted(latest.items()):
-        if not entry.removed:
-            register.setdefault(unit, []).append(entry)
-    return register
-
-
-def staffing_at(entries: Iterable[StaffingEntry], *, as_of: datetime) -> dict[str, StaffingEntry]:
-    """Per unit, the latest staffing entry at or before `as_of`."""
-    latest: dict[str, StaffingEntry] = {}
-    for entry in entries:
-        if entry.at > as_of:
-            continue
-        current = latest.get(entry.unit)
-        if current is None or entry.precedence() > current.precedence():
-            latest[entry.unit] = entry
-    return latest

@@ -1,14 +1,18 @@
-"""What a unit's room register and staffing cost it under the derived items (3, 4 and 5).
+"""The room register and staffing at a moment, and what they cost a unit under the derived items
+(3, 4 and 5).
 
-Invariant: the findings for a unit are the only source of its derived occurrences; the scoring
-engine counts exactly `sum(f.occurrences)` per item, so the explanation lines shown to a county
-always add up to the engine's figures.
+Invariants: `rooms_at` and `staffing_at` are the one definition of "the latest state of each room"
+(and of a unit's staffing) at a moment: the entry with the highest precedence at or before it,
+removed rooms dropped. The findings for a unit are the only source of its derived occurrences; the
+scoring engine counts exactly `sum(f.occurrences)` per item, so the explanation lines shown to a
+county always add up to the engine's figures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from app.domain.facts import EQUIPMENT, RoomEntry, StaffingEntry, Unit
@@ -73,3 +77,32 @@ def register_findings(
                 Finding(staffing_item.code, 1, staffing_item.points, f"缺{'和'.join(lacking)}")
             )
     return findings
+
+
+def rooms_at(entries: Iterable[RoomEntry], *, as_of: datetime) -> dict[str, list[RoomEntry]]:
+    """The register at `as_of`: per unit, its rooms (latest entry per name, removed dropped)."""
+    latest: dict[tuple[str, str], RoomEntry] = {}
+    for entry in entries:
+        if entry.at > as_of:
+            continue
+        key = (entry.unit, entry.name)
+        current = latest.get(key)
+        if current is None or entry.precedence() > current.precedence():
+            latest[key] = entry
+    register: dict[str, list[RoomEntry]] = {}
+    for (unit, _), entry in sorted(latest.items()):
+        if not entry.removed:
+            register.setdefault(unit, []).append(entry)
+    return register
+
+
+def staffing_at(entries: Iterable[StaffingEntry], *, as_of: datetime) -> dict[str, StaffingEntry]:
+    """Per unit, the latest staffing entry at or before `as_of`."""
+    latest: dict[str, StaffingEntry] = {}
+    for entry in entries:
+        if entry.at > as_of:
+            continue
+        current = latest.get(entry.unit)
+        if current is None or entry.precedence() > current.precedence():
+            latest[entry.unit] = entry
+    return latest

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain.facts import RoomEntry, StaffingEntry, TypeCounts, Unit, rooms_at, staffing_at
-from app.domain.register import Finding, register_findings
+from app.domain.facts import RoomEntry, StaffingEntry, TypeCounts, Unit
+from app.domain.register import Finding, register_findings, rooms_at, staffing_at
 from app.domain.rulebook import Rulebook
 
 ZERO = Decimal("0.00")

@@ -43,7 +43,7 @@ from app.services.incidents import check_type, identity_digest
 from app.services.meetings import same_meeting
 from app.services.periods import ensure_period, rulebook_of
 from app.services.periods import public as period_public
-from app.services.register import room_row, staffing_row
+from app.services.room_register import check_not_future, room_row, staffing_row
 from app.services.units import upsert_units
 from app.timezone import assessment_year, iso
 
@@ -200,6 +200,7 @@ def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) 
     for index, record in enumerate(records):
         if record.unit not in unit_ids:
             raise Invalid(f"unknown unit {record.unit}", field=f"rooms[{index}].unit")
+        check_not_future(record.at, now=now, field=f"rooms[{index}].at")
         row = room_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
         current = existing.get((record.unit, record.name, record.at))
         if current is not None:
@@ -225,6 +226,7 @@ def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRe
     for index, record in enumerate(records):
         if record.unit not in unit_ids:
             raise Invalid(f"unknown unit {record.unit}", field=f"staffing[{index}].unit")
+        check_not_future(record.at, now=now, field=f"staffing[{index}].at")
         row = staffing_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
         current = existing.get((record.unit, record.at))
         if current is not None:

@@ -21,7 +21,7 @@ from app.schemas.public import (
 from app.services.context import utc_now
 from app.services.periods import period_of_year
 from app.services.presenters import points
-from app.services.register import room_entry, staffing_entry
+from app.services.room_register import room_entry, staffing_entry
 from app.timezone import iso, year_end
 
 

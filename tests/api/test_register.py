@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import assert_refused, item_of, now_in_shanghai, standings, unit_score
+from .support import assert_refused, dotted, item_of, now_in_shanghai, standings, unit_score
 
 FULL = {"hd_display": True, "audio": True, "cabling": True}
 DERIVED = ("hd_rooms", "room_equipment", "staffing")
@@ -228,3 +228,84 @@ def test_findings_explain_items_3_to_5_and_add_up_to_the_standings(
 
 def test_findings_of_a_year_without_period_are_refused(imported: TestClient) -> None:
     assert_refused(imported.get("/api/units/350402/findings", params={"year": "2018"}), 422, "year")
+
+
+def _ahead(delta: timedelta) -> str:
+    return (now_in_shanghai() + delta).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        pytest.param("/api/rooms", {"unit": "350403", "name": "会议室9"}, id="room"),
+        pytest.param("/api/staffing", {"unit": "350403", "leaders": ["王五"]}, id="staffing"),
+    ],
+)
+def test_nobody_dates_a_register_entry_in_the_future(
+    imported: TestClient, path: str, body: dict[str, Any]
+) -> None:
+    scores = standings(imported)
+    history = imported.get("/api/units/350403/register/history").json()
+
+    response = imported.post(path, json=body | {"at": _ahead(timedelta(minutes=5))})
+
+    assert_refused(response, 422, "at")
+    assert response.json()["detail"][0]["code"] == "register.future"
+    assert imported.get("/api/units/350403/register/history").json() == history
+    assert standings(imported) == scores
+
+
+def test_a_register_save_dated_ahead_is_refused_but_clock_skew_is_tolerated(
+    imported: TestClient,
+) -> None:
+    body = {"rooms": [{"name": "会议室1", "equipment": FULL}], "staffing": {"staff": ["钱七"]}}
+
+    ahead = imported.put(
+        "/api/units/350403/register", json=body | {"at": _ahead(timedelta(days=200))}
+    )
+    skewed = imported.put(
+        "/api/units/350403/register", json=body | {"at": _ahead(timedelta(seconds=20))}
+    )
+
+    assert_refused(ahead, 422, "at")
+    assert ahead.json()["detail"][0]["code"] == "register.future"
+    assert skewed.status_code == 200, skewed.json()
+
+
+def test_an_import_dating_the_register_in_the_future_is_refused_whole(
+    imported: TestClient, worked_example: dict[str, Any]
+) -> None:
+    later = _ahead(timedelta(days=1))
+    data = worked_example | {
+        "rooms": [*worked_example["rooms"], {"unit": "350403", "name": "新厅", "at": later}],
+    }
+
+    response = imported.post("/api/records", json=data)
+
+    assert response.status_code == 422
+    fields = [dotted(e["loc"]) for e in response.json()["detail"]]
+    assert fields == [f"rooms[{len(worked_example['rooms'])}].at"]
+    assert response.json()["detail"][0]["code"] == "register.future"
+    names = {r["name"] for r in imported.get("/api/units/350403/rooms/history").json()}
+    assert "新厅" not in names
+
+
+def test_a_room_entry_goes_through_the_register_save_and_writes_only_a_change(
+    imported: TestClient,
+) -> None:
+    first = _room(imported, unit="350403", name="会议室2", equipment=FULL)
+    again = _room(imported, unit="350403", name="会议室2", equipment=FULL)
+    history = imported.get("/api/units/350403/rooms/history").json()
+    audit = imported.get("/api/audit", params={"entity": "register"}).json()["items"]
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json()["at"] == first.json()["at"]
+    assert [r["name"] for r in history].count("会议室2") == 1
+    assert any(e["action"] == "register.saved" and e["entity_key"] == "350403" for e in audit)
+
+
+def test_taking_out_a_room_that_is_not_there_is_not_found(imported: TestClient) -> None:
+    response = _room(imported, unit="350403", name="不存在的厅", removed=True)
+
+    assert_refused(response, 404, "name")
+    assert response.json()["detail"][0]["code"] == "register.no_room"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -63,3 +65,13 @@ def test_an_admin_may_record_an_inspection_finding_in_the_past(client: TestClien
         "source": "onsite_inspection",
     }
     assert client.post("/api/rooms", json=body).status_code == 201
+
+
+def test_county_staff_cannot_date_a_save_ahead_either(county: TestClient) -> None:
+    ahead = (datetime.now(UTC) + timedelta(days=30)).isoformat()
+    body = {"rooms": [], "staffing": {"staff": ["钱七"]}, "at": ahead}
+
+    response = county.put(f"/api/units/{OWN_UNIT}/register", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["code"] == "register.future"

@@ -15,7 +15,7 @@ from app.schemas.public import (
     UnitPublic,
 )
 from app.schemas.records import Moment, RegisterUpdate, RoomCreate, StaffingCreate, UnitRecord, Year
-from app.services import register, unit_register, units
+from app.services import room_register, units
 
 router = APIRouter(tags=["units"])
 UnitCodePath = Annotated[str, Path(pattern=r"^[0-9]{6}$", description="行政区划代码")]
@@ -40,41 +40,41 @@ def get_unit(db: DbDep, code: UnitCodePath) -> UnitPublic:
 
 @router.get("/api/units/{code}/rooms")
 def list_rooms(db: DbDep, code: UnitCodePath, as_of: AsOf = None) -> list[RoomPublic]:
-    return register.rooms_at(db, unit_code=code, as_of=as_of)
+    return room_register.rooms_of(db, unit_code=code, as_of=as_of)
 
 
 @router.get("/api/units/{code}/rooms/history")
 def room_history(db: DbDep, code: UnitCodePath) -> list[RoomPublic]:
-    return register.room_history(db, unit_code=code)
+    return room_register.room_history(db, unit_code=code)
 
 
 @router.get("/api/units/{code}/staffing")
 def staffing_history(db: DbDep, code: UnitCodePath) -> list[StaffingPublic]:
-    return register.staffing_history(db, unit_code=code)
+    return room_register.staffing_history(db, unit_code=code)
 
 
 @router.get("/api/units/{code}/findings")
 def findings(
     db: DbDep, code: UnitCodePath, year: Annotated[Year | None, Query()] = None, as_of: AsOf = None
 ) -> list[FindingPublic]:
-    return register.findings(db, unit_code=code, year=year, as_of=as_of)
+    return room_register.findings(db, unit_code=code, year=year, as_of=as_of)
 
 
 @router.post("/api/rooms", status_code=status.HTTP_201_CREATED)
 def record_room(db: DbDep, actor: ActorDep, body: RoomCreate) -> RoomPublic:
-    return register.record_room(db, actor=actor, record=body)
+    return room_register.record_room(db, actor=actor, record=body)
 
 
 @router.post("/api/staffing", status_code=status.HTTP_201_CREATED)
 def record_staffing(db: DbDep, actor: ActorDep, body: StaffingCreate) -> StaffingPublic:
-    return register.record_staffing(db, actor=actor, record=body)
+    return room_register.record_staffing(db, actor=actor, record=body)
 
 
 @router.get("/api/units/{code}/register")
 def get_register(
     db: DbDep, code: UnitCodePath, response: Response, as_of: AsOf = None
 ) -> RegisterPublic:
-    register = unit_register.get_register(db, unit_code=code, as_of=as_of)
+    register = room_register.get_register(db, unit_code=code, as_of=as_of)
     response.headers["ETag"] = f'"{register.version}"'
     return register
 
@@ -96,16 +96,16 @@ def save_register(
     ] = None,
 ) -> RegisterPublic:
     version = if_match.strip().strip('"') if if_match else None
-    register = unit_register.save(db, actor=actor, unit_code=code, update=body, version=version)
+    register = room_register.save(db, actor=actor, unit_code=code, update=body, version=version)
     response.headers["ETag"] = f'"{register.version}"'
     return register
 
 
 @router.post("/api/units/{code}/register/preview")
 def preview_register(db: DbDep, code: UnitCodePath, body: RegisterUpdate) -> list[FindingPublic]:
-    return unit_register.preview(db, unit_code=code, update=body)
+    return room_register.preview(db, unit_code=code, update=body)
 
 
 @router.get("/api/units/{code}/register/history")
 def register_history(db: DbDep, code: UnitCodePath) -> list[RegisterChangePublic]:
-    return unit_register.history(db, unit_code=code)
+    return room_register.history(db, unit_code=code)

@@ -44,3 +44,10 @@ def insert_rooms(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 def insert_staffing(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(insert(StaffingRecord), list(rows))
+
+
+def add_entries(
+    session: Session, *, rooms: Sequence[RoomRecord], staffing: Sequence[StaffingRecord]
+) -> None:
+    session.add_all([*rooms, *staffing])
+    session.flush()
