@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlmodel import col
-
 from app.db.engine import Database
+from app.db.repositories import evidence as evidence_repo
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import objections as objection_repo
-from app.db.tables import Incident, Unit
 
 
 def unit_of_incident(db: Database, *, key: str) -> str | None:
@@ -25,9 +22,4 @@ def unit_of_objection(db: Database, *, objection_id: int) -> str | None:
 
 def units_of_evidence(db: Database, *, name: str) -> set[str]:
     with db.read() as session:
-        rows = session.execute(
-            select(col(Unit.code))
-            .join(Incident, col(Incident.unit_id) == col(Unit.id))
-            .where(col(Incident.evidence) == name)
-        )
-        return {code for (code,) in rows}
+        return evidence_repo.unit_codes_citing(session, name=name)

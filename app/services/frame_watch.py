@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.db.engine import Database
-from app.db.repositories import flags as flag_repo
+from app.db.repositories import venues as venue_repo
 from app.services import flags, venues
 from app.services.context import Actor, utc_now
 from app.services.errors import Invalid, ServiceError
@@ -57,7 +57,7 @@ class FrameWatch:
         """Follow exactly the enabled venue sources that have a URL, as configured now (new
         ones start, removed or changed ones restart or stop); returns how many are followed."""
         with self.db.read() as session:
-            configured = flag_repo.sources(session)
+            configured = venue_repo.sources(session)
         wanted = {
             code: (source.url, source.interval_seconds, source)
             for source, code, _ in configured

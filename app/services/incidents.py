@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
@@ -212,9 +213,33 @@ def get_incident(db: Database, *, key: str) -> IncidentDetail:
 
 
 def list_incidents(
-    db: Database, *, where: IncidentFilter, limit: int, offset: int
+    db: Database,
+    *,
+    year: int | None,
+    units: Sequence[str],
+    item: str | None,
+    type_code: str | None,
+    meeting: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    voided: bool | None,
+    source: str | None,
+    limit: int,
+    offset: int,
 ) -> Page[IncidentPublic]:
     with db.read() as session:
+        period = period_of_year(session, year)[0] if year is not None else None
+        where = IncidentFilter(
+            period_id=period.id if period is not None else None,
+            units=units,
+            item=item,
+            type_code=type_code,
+            meeting=meeting,
+            start=start,
+            end=end,
+            voided=voided,
+            source=source,
+        )
         rulebooks = rulebooks_by_period(session)
         if where.item is not None:
             where = replace(where, item_types=_types_of_item(rulebooks, where))

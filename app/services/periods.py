@@ -98,7 +98,7 @@ def put_period(db: Database, *, actor: Actor, record: PeriodRecord) -> PeriodPub
 
 
 def rulebook_of_period(session: Session, period_id: int) -> Rulebook:
-    period = session.get(Period, period_id)
+    period = period_repo.by_id(session, period_id=period_id)
     assert period is not None
     return rulebook_of(period.edition)
 
@@ -109,10 +109,3 @@ def rulebooks_by_period(session: Session) -> dict[int, Rulebook]:
         for period in period_repo.all_periods(session)
         if period.id is not None
     }
-
-
-def period_id_of_year(db: Database, *, year: int) -> int:
-    with db.read() as session:
-        period, _ = period_of_year(session, year)
-        assert period.id is not None
-        return period.id

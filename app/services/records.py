@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import text
 from sqlmodel import Session
 
 from app.db.engine import Database
@@ -19,6 +18,7 @@ from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import periods as period_repo
 from app.db.repositories import register as register_repo
+from app.db.repositories import statistics as statistics_repo
 from app.db.repositories import units as unit_repo
 from app.db.tables import Incident, Meeting
 from app.schemas.public import ImportSummary
@@ -244,11 +244,6 @@ def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRe
 BULK_ROWS = 10_000
 
 
-def refresh_statistics(session: Session) -> None:
-    """After a bulk load the query planner needs fresh statistics (SQLite and PostgreSQL)."""
-    session.execute(text("ANALYZE incident"))
-
-
 def import_records(db: Database, *, actor: Actor, file: RecordsFile) -> ImportSummary:
     with db.write() as tx:
         session = tx.session
@@ -279,7 +274,7 @@ def import_records(db: Database, *, actor: Actor, file: RecordsFile) -> ImportSu
             after=summary.model_dump(mode="json"),
         )
         if incidents >= BULK_ROWS:
-            refresh_statistics(session)
+            statistics_repo.analyze_incidents(session)
         return summary
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.db.engine import Database
 from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import roll_calls as roll_call_repo
 from app.db.repositories.incidents import IncidentRow
-from app.db.tables import Incident, Meeting, RollCallMark, Unit
+from app.db.tables import Meeting, RollCallMark
 from app.schemas.public import RollCallMarkPublic
 from app.schemas.records import Checkpoint, IncidentCreate
 from app.services import audit, meeting_events
@@ -20,7 +20,6 @@ from app.services.incidents import add_incident, void_in
 from app.services.units import require_unit
 from app.timezone import iso
 
-STATUSES = ("present", "late", "absent", "excused")
 STATUS_NAMES = {"present": "签到", "late": "迟到", "absent": "缺席", "excused": "请假"}
 
 
@@ -64,16 +63,9 @@ def set_mark(
         meeting = _require_meeting(session, meeting_key)
         unit = require_unit(session, unit_code)
         assert meeting.id is not None and unit.id is not None
-        mark = session.scalars(
-            select(RollCallMark).where(
-                col(RollCallMark.meeting_id) == meeting.id,
-                col(RollCallMark.unit_id) == unit.id,
-                col(RollCallMark.checkpoint) == checkpoint,
-            )
-        ).one_or_none()
-        old_incident = (
-            session.get(Incident, mark.incident_id) if mark and mark.incident_id else None
-        )
+        mark, old_incident = roll_call_repo.mark_with_incident(
+            session, meeting_id=meeting.id, unit_id=unit.id, checkpoint=checkpoint
+        ) or (None, None)
         if mark is not None and (mark.status, mark.reason) == (status, reason):
             key = old_incident.key if old_incident else None
             return _public(mark, meeting=meeting.key, unit=unit.code, incident=key), False
@@ -139,13 +131,8 @@ def set_mark(
 def list_marks(db: Database, *, meeting_key: str) -> list[RollCallMarkPublic]:
     with db.read() as session:
         meeting = _require_meeting(session, meeting_key)
-        rows = session.execute(
-            select(RollCallMark, col(Unit.code), col(Incident.key))
-            .join(Unit, col(RollCallMark.unit_id) == col(Unit.id))
-            .outerjoin(Incident, col(RollCallMark.incident_id) == col(Incident.id))
-            .where(col(RollCallMark.meeting_id) == meeting.id)
-            .order_by(col(RollCallMark.checkpoint), col(Unit.code))
-        )
+        assert meeting.id is not None
+        rows = roll_call_repo.marks_of_meeting(session, meeting_id=meeting.id)
         return [
             _public(mark, meeting=meeting.key, unit=code, incident=key) for mark, code, key in rows
         ]

@@ -35,7 +35,7 @@ def require_unit(session: Session, code: str, *, field: str = "unit") -> Unit:
 
 def require_unit_with_parent(session: Session, code: str) -> tuple[Unit, str | None]:
     unit = require_unit(session, code)
-    parent = session.get(Unit, unit.parent_id) if unit.parent_id else None
+    parent = unit_repo.by_id(session, unit_id=unit.parent_id) if unit.parent_id else None
     return unit, parent.code if parent else None
 
 

@@ -9,8 +9,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db.engine import Database
-from app.db.repositories import flags as flag_repo
 from app.db.repositories import units as unit_repo
+from app.db.repositories import venues as venue_repo
 from app.db.tables import VenueSource
 from app.schemas.public import VenuePublic
 from app.services import audit
@@ -21,8 +21,6 @@ from app.services.units import require_unit
 from app.settings import Settings
 from app.timezone import iso
 from frame_checks import FrameError, MeasureError, Reference, decode_frame
-
-STATUSES = ("unknown", "online", "offline")
 
 
 def sample_path(settings: Settings, unit_code: str) -> Path:
@@ -63,7 +61,7 @@ def _public(source: VenueSource | None, *, code: str, name: str, settings: Setti
 
 def _source_for(session: Session, *, unit_id: int) -> VenueSource:
     """The venue's source row, made on first use."""
-    source = flag_repo.source_of(session, unit_id=unit_id)
+    source = venue_repo.source_of(session, unit_id=unit_id)
     if source is None:
         source = VenueSource(unit_id=unit_id, thresholds={})
         session.add(source)
@@ -72,7 +70,7 @@ def _source_for(session: Session, *, unit_id: int) -> VenueSource:
 
 def list_venues(db: Database, *, settings: Settings) -> list[VenuePublic]:
     with db.read() as session:
-        configured = {code: source for source, code, _ in flag_repo.sources(session)}
+        configured = {code: source for source, code, _ in venue_repo.sources(session)}
         return [
             _public(configured.get(unit.code), code=unit.code, name=unit.name, settings=settings)
             for unit in unit_repo.all_units(session)
@@ -83,7 +81,7 @@ def get_venue(db: Database, *, settings: Settings, unit_code: str) -> VenuePubli
     with db.read() as session:
         unit = require_unit(session, unit_code)
         assert unit.id is not None
-        source = flag_repo.source_of(session, unit_id=unit.id)
+        source = venue_repo.source_of(session, unit_id=unit.id)
         return _public(source, code=unit.code, name=unit.name, settings=settings)
 
 
@@ -101,7 +99,7 @@ def configure(
     with db.write() as tx:
         unit = require_unit(tx.session, unit_code)
         assert unit.id is not None
-        source = flag_repo.source_of(tx.session, unit_id=unit.id)
+        source = venue_repo.source_of(tx.session, unit_id=unit.id)
         before = None
         if source is None:
             source = VenueSource(unit_id=unit.id, thresholds={})
@@ -205,7 +203,7 @@ def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
     with db.read() as session:
         unit = require_unit(session, unit_code)
         assert unit.id is not None
-        source = flag_repo.source_of(session, unit_id=unit.id)
+        source = venue_repo.source_of(session, unit_id=unit.id)
         if source is None or source.reference is None:
             raise NotFound(f"venue {unit_code} has no reference frame", field="unit")
         return settings.evidence_dir / source.reference

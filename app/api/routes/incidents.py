@@ -6,7 +6,6 @@ from fastapi import APIRouter, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
 from app.api.deps import AccessDep, ActorDep, DbDep, SettingsDep
-from app.db.repositories.incidents import IncidentFilter
 from app.schemas.public import IncidentDetail, IncidentPublic, Page
 from app.schemas.records import (
     IncidentCreate,
@@ -20,7 +19,6 @@ from app.schemas.records import (
 )
 from app.services import evidence, incidents
 from app.services.errors import Invalid
-from app.services.periods import period_id_of_year
 
 router = APIRouter(tags=["incidents"])
 KEY_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$"
@@ -71,8 +69,9 @@ def list_incidents(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[IncidentPublic]:
-    where = IncidentFilter(
-        period_id=period_id_of_year(db, year=year) if year is not None else None,
+    return incidents.list_incidents(
+        db,
+        year=year,
         units=access.narrow(unit),
         item=item,
         type_code=type,
@@ -81,8 +80,9 @@ def list_incidents(
         end=at_before,
         voided=voided,
         source=source,
+        limit=limit,
+        offset=offset,
     )
-    return incidents.list_incidents(db, where=where, limit=limit, offset=offset)
 
 
 @router.get("/api/incidents/{key}")

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from app.db.repositories.paging import count_of
-from app.db.tables import FrameFlag, Incident, Meeting, Unit, VenueSource
+from app.db.tables import FrameFlag, Incident, Meeting, Unit
 
 
 class FlagRow(NamedTuple):
@@ -76,18 +76,3 @@ def meeting_in_progress(session: Session, *, at: datetime) -> Meeting | None:
         .where(col(Meeting.starts_at) >= at - timedelta(hours=6))
         .order_by(col(Meeting.starts_at).desc())
     ).first()
-
-
-def source_of(session: Session, *, unit_id: int) -> VenueSource | None:
-    return session.scalars(
-        select(VenueSource).where(col(VenueSource.unit_id) == unit_id)
-    ).one_or_none()
-
-
-def sources(session: Session) -> list[tuple[VenueSource, str, str]]:
-    rows = session.execute(
-        select(VenueSource, col(Unit.code), col(Unit.name))
-        .join(Unit, col(VenueSource.unit_id) == col(Unit.id))
-        .order_by(col(Unit.code))
-    )
-    return [(source, code, name) for source, code, name in rows]

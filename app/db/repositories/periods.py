@@ -12,3 +12,7 @@ def by_year(session: Session, year: int) -> Period | None:
 
 def all_periods(session: Session) -> list[Period]:
     return list(session.scalars(select(Period).order_by(col(Period.year))))
+
+
+def by_id(session: Session, *, period_id: int) -> Period | None:
+    return session.get(Period, period_id)

@@ -27,3 +27,7 @@ def with_parent_codes(session: Session) -> list[tuple[Unit, str | None]]:
 
 def ids_by_code(session: Session) -> dict[str, int]:
     return {code: id_ for id_, code in session.execute(select(col(Unit.id), col(Unit.code)))}
+
+
+def by_id(session: Session, *, unit_id: int) -> Unit | None:
+    return session.get(Unit, unit_id)
