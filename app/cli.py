@@ -12,12 +12,13 @@ from pathlib import Path
 
 from app.db.engine import Database
 from app.db.migrate import upgrade_to_head
+from app.roles import ADMIN, CONTROLLER, COUNTY_IT, REVIEWER, ROLES
 from app.schemas.public import StandingsPublic
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.settings import get_settings
 
-CLI_ACTOR = Actor(username="cli", role="admin")
+CLI_ACTOR = Actor(username="cli", role=ADMIN)
 
 
 @contextmanager
@@ -150,10 +151,10 @@ def float_free_key(points: str) -> int:
 
 
 DEMO_ACCOUNTS = (
-    ("admin", "系统管理员", "admin", None),
-    ("controller", "会议主控（省）", "controller", None),
-    ("county", "尤溪县数字办", "county_it", "350426"),
-    ("reviewer", "市政府办审核", "reviewer", None),
+    ("admin", "系统管理员", ADMIN, None),
+    ("controller", "会议主控（省）", CONTROLLER, None),
+    ("county", "尤溪县数字办", COUNTY_IT, "350426"),
+    ("reviewer", "市政府办审核", REVIEWER, None),
 )
 
 
@@ -307,9 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         "create-user", help="create an account; the password comes from a prompt or stdin"
     )
     create_user.add_argument("username")
-    create_user.add_argument(
-        "--role", required=True, choices=("admin", "controller", "county_it", "reviewer")
-    )
+    create_user.add_argument("--role", required=True, choices=ROLES)
     create_user.add_argument("--unit", default=None, help="unit code, for a county_it account")
     create_user.add_argument("--display-name", default=None)
     create_user.set_defaults(run=cmd_create_user)

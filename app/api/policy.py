@@ -16,6 +16,7 @@ from fastapi.routing import iter_route_contexts
 
 from app.api.session_cookie import authenticate
 from app.db.engine import Database
+from app.roles import ADMIN, CONTROLLER, COUNTY_IT, REVIEWER, ROLES
 from app.services import access, audit
 from app.services.accounts import ResolvedSession
 from app.services.context import Actor
@@ -33,11 +34,7 @@ Scope = Literal[
     "query_unit",  # the query's ?unit= is the unit
 ]
 
-ADMIN = "admin"
-CONTROLLER = "controller"
-COUNTY_IT = "county_it"
-REVIEWER = "reviewer"
-EVERYONE = frozenset({ADMIN, CONTROLLER, COUNTY_IT, REVIEWER})
+EVERYONE = frozenset(ROLES)
 
 
 @dataclass(frozen=True)
@@ -261,8 +258,3 @@ def endpoints(routes: list[Any]) -> set[tuple[str, str]]:
 def routes_without_rules(routes: list[Any]) -> list[tuple[str, str]]:
     """API routes that the table does not cover (used by the route-table test)."""
     return sorted(endpoints(routes) - set(RULES))
-
-
-def rules_without_routes(routes: list[Any]) -> list[tuple[str, str]]:
-    """Rules of routes that no longer exist."""
-    return sorted(set(RULES) - endpoints(routes))

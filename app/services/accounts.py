@@ -8,7 +8,6 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Mapped
@@ -16,6 +15,7 @@ from sqlmodel import Session, col
 
 from app.db.engine import Database
 from app.db.tables import Account, LoginFailure, LoginSession, Unit
+from app.roles import COUNTY_IT
 from app.schemas.public import AccountPublic
 from app.security.passwords import hash_password, password_problem, verify_password
 from app.services import audit
@@ -24,8 +24,6 @@ from app.services.errors import Conflict, Invalid, NotFound, ServiceError
 from app.services.units import require_unit
 from app.settings import Settings
 
-ROLES = ("admin", "controller", "county_it", "reviewer")
-Role = Literal["admin", "controller", "county_it", "reviewer"]
 SESSION_TOUCH_SECONDS = 60
 
 
@@ -82,7 +80,7 @@ def actor_of(session: Session, account: Account, *, address: str | None) -> Acto
 
 
 def _check_role_unit(session: Session, role: str, unit_code: str | None) -> int | None:
-    if role == "county_it":
+    if role == COUNTY_IT:
         if unit_code is None:
             raise Invalid("a county_it account needs its unit", field="unit")
         return require_unit(session, unit_code).id

@@ -15,8 +15,5 @@ class Actor:
     display_name: str | None = None
 
 
-SYSTEM = Actor(username="system", role="admin")
-
-
 def utc_now() -> datetime:
     return datetime.now(UTC)

@@ -22,6 +22,7 @@ from app.db.tables import RoomRecord, StaffingRecord
 from app.db.tables import Unit as UnitRow
 from app.domain.facts import RoomEntry, StaffingEntry, Unit
 from app.domain.register import register_findings, rooms_at, staffing_at
+from app.roles import COUNTY_IT
 from app.schemas.public import (
     FindingPublic,
     RegisterChangePublic,
@@ -63,7 +64,7 @@ class StaleVersion(ServiceError):
 def check_register_write(actor: Actor, *, at: datetime | None, source: str | None) -> None:
     """County staff report their register as it is from now on; entries dated in the past and
     on-site inspection findings are made by inspectors (admins)."""
-    if actor.role != "county_it":
+    if actor.role != COUNTY_IT:
         return
     if source not in (None, "self_report"):
         raise Forbidden("county staff report as self_report (自评上报)", field="source")

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.api.deps import ActorDep, DbDep
+from app.roles import Role
 from app.schemas.public import AccountPublic, AuditEntryPublic, Page
 from app.schemas.records import Moment, Name, UnitCode
 from app.services import accounts, audit_log
@@ -15,7 +16,6 @@ Username = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-@]+$")
 ]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
-Role = Literal["admin", "controller", "county_it", "reviewer"]
 
 
 class AccountCreate(BaseModel):
