@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import gc
 import sys
@@ -31,12 +30,11 @@ from app.db import locks
 from app.db.engine import Database
 from app.live import socket
 from app.live.hub import Hub
-from app.live.postgres import Listener
+from app.live.notifier import notifier_for
 from app.services.accounts import live_sessions
 from app.services.frame_watch import FrameWatch
 from app.settings import Settings, get_settings
 
-SQLITE_POLL_SECONDS = 1.0
 API_ROUTERS = (
     session,
     accounts,
@@ -50,14 +48,6 @@ API_ROUTERS = (
     exports,
     venues,
 )
-
-
-async def poll_other_processes(hub: Hub) -> None:
-    """SQLite has no notifications: events written by other processes (`vcwatch sampler`, the
-    CLI) are picked up by looking for new ones every second."""
-    while True:
-        await asyncio.sleep(SQLITE_POLL_SECONDS)
-        hub.resync_all()
 
 
 def start_sampling(db: Database, settings: Settings, frame_watch: FrameWatch) -> Connection | None:
@@ -101,16 +91,12 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
         session_check_seconds=settings.ws_session_check_seconds,
     )
     frame_watch = FrameWatch(database, settings)
+    notifier = notifier_for(database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         hub.start(asyncio.get_running_loop())
-        if database.is_sqlite:
-            listener_task = asyncio.ensure_future(poll_other_processes(hub))
-        else:
-            listener = Listener(hub, database.url)
-            app.state.listener = listener
-            listener_task = asyncio.ensure_future(listener.run())
+        notifier.start(hub)
         sampling = await run_in_threadpool(start_sampling, database, settings, frame_watch)
         try:
             yield
@@ -119,9 +105,7 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
             if sampling is not None:
                 sampling.close()
             hub.stop()
-            listener_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await listener_task
+            await notifier.stop()
             if db is None:
                 database.dispose()
 
@@ -135,6 +119,7 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = database
     app.state.hub = hub
+    app.state.notifier = notifier
     app.state.frame_watch = frame_watch
     errors.install(app)
     for module in API_ROUTERS:

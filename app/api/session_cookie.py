@@ -5,15 +5,13 @@ from __future__ import annotations
 import hmac
 
 from fastapi import Request, Response
-from fastapi.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
-from app.services import accounts
 from app.services.accounts import ResolvedSession
 from app.services.errors import Forbidden, ServiceError
 from app.settings import Settings
+from app.web.connection import COOKIE, resolve_connection
 
-COOKIE = "vcwatch_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -42,19 +40,6 @@ def set_session_cookie(
 
 def clear_session_cookie(response: Response, request: Request) -> None:
     response.delete_cookie(COOKIE, httponly=True, samesite="lax", secure=is_tls(request), path="/")
-
-
-async def resolve_connection(connection: HTTPConnection) -> ResolvedSession | None:
-    token = connection.cookies.get(COOKIE)
-    if not token or len(token) > 256:
-        return None
-    return await run_in_threadpool(
-        accounts.resolve,
-        connection.app.state.db,
-        settings=connection.app.state.settings,
-        token=token,
-        address=connection.client.host if connection.client else None,
-    )
 
 
 async def authenticate(request: Request) -> ResolvedSession:

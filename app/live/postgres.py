@@ -9,14 +9,18 @@ resyncs too, for the consoles that subscribed before it listened.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+from typing import TYPE_CHECKING
 
 import psycopg
 from sqlalchemy.engine import make_url
 
 from app.db.repositories.events import NOTIFY_CHANNEL
-from app.live.hub import Hub
+
+if TYPE_CHECKING:
+    from app.live.notifier import Notices
 
 log = logging.getLogger(__name__)
 APPLICATION_NAME = "vcwatch-listener"
@@ -28,15 +32,25 @@ def conninfo(url: str) -> str:
 
 
 class Listener:
-    def __init__(self, hub: Hub, url: str) -> None:
-        self.hub = hub
+    """The notifier of a PostgreSQL database (`app.live.notifier`)."""
+
+    def __init__(self, url: str) -> None:
         self.conninfo = conninfo(url)
         self.connected = asyncio.Event()
-        self.reconnects = 0
+        self._task: asyncio.Task[None] | None = None
 
-    async def run(self) -> None:
+    def start(self, notices: Notices) -> None:
+        self._task = asyncio.ensure_future(self.run(notices))
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run(self, notices: Notices) -> None:
         backoff = 0.1
-        first = True
         while True:
             try:
                 connection = await psycopg.AsyncConnection.connect(
@@ -52,22 +66,20 @@ class Listener:
                 async with connection:
                     await connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     self.connected.set()
-                    if not first:
-                        self.reconnects += 1
-                    first = False
                     # Consoles may have subscribed before this connection listened, the first
                     # one included (the database was out of reach at start-up).
-                    self.hub.resync_all()
+                    notices.resync_all()
                     async for notice in connection.notifies():
-                        self._dispatch(notice.payload)
+                        self._dispatch(notices, notice.payload)
             except psycopg.Error as error:
                 log.warning("event listener lost its connection: %s", error)
             self.connected.clear()
             await asyncio.sleep(backoff)
 
-    def _dispatch(self, payload: str) -> None:
+    @staticmethod
+    def _dispatch(notices: Notices, payload: str) -> None:
         try:
             notice = json.loads(payload)
-            self.hub.notified(str(notice["meeting"]), int(notice["seq"]))
+            notices.notified(str(notice["meeting"]), int(notice["seq"]))
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring a malformed event notice: %r", payload)

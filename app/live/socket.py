@@ -28,14 +28,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, WebSocket, WebSocketDisconnect
 
-from app.api.session_cookie import resolve_connection
 from app.db.engine import Database
 from app.live.hub import FETCH_LIMIT, Hub, Subscriber, event_message
+from app.roles import ADMIN, CONTROLLER, REVIEWER
 from app.services.meetings import meeting_exists
 from app.settings import Settings
+from app.web.connection import resolve_connection
 
 router = APIRouter()
-ROLES = frozenset({"admin", "controller", "reviewer"})
+# County staff follow their own unit through the pages; the live console is for the province.
+LIVE_ROLES = frozenset({ADMIN, CONTROLLER, REVIEWER})
 HEARTBEAT_SECONDS = 10.0
 POLICY_VIOLATION = 1008
 UNKNOWN_MEETING = 4404
@@ -167,7 +169,7 @@ async def meeting_socket(
         await websocket.close(code=POLICY_VIOLATION, reason="origin not allowed")
         return
     resolved = await resolve_connection(websocket)
-    if resolved is None or resolved.actor.role not in ROLES:
+    if resolved is None or resolved.actor.role not in LIVE_ROLES:
         await refuse(websocket, POLICY_VIOLATION, "log in as a controller")
         return
     db: Database = websocket.app.state.db
