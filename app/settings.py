@@ -25,7 +25,6 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     access_log: bool = False  # uvicorn's line per request; writes are in the audit log anyway
-    timezone: str = "Asia/Shanghai"
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 4096 * 4096
     session_idle_minutes: int = 120

@@ -21,10 +21,6 @@ def assessment_year(moment: datetime) -> int:
     return local(moment).year
 
 
-def year_start(year: int) -> datetime:
-    return datetime(year, 1, 1, tzinfo=ASSESSMENT_ZONE)
-
-
 def year_end(year: int) -> datetime:
     """The last second of the year, the moment a closed period is scored at."""
     return datetime(year + 1, 1, 1, tzinfo=ASSESSMENT_ZONE) - timedelta(seconds=1)

@@ -123,9 +123,6 @@ class Thresholds:
             if getattr(self, field.name) < 0:
                 raise ThresholdError(f"{field.name} must not be negative")
 
-    def as_dict(self) -> dict[str, float | int]:
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-
 
 def _coerce(name: str, raw: object, *, integer: bool) -> float | int:
     value: float

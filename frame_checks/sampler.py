@@ -295,7 +295,7 @@ class Sampler:
     def __enter__(self) -> Sampler:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.stop()
 
     def _start(self, venue: str, worker: _Worker, feed: PushFeed | None = None) -> None:

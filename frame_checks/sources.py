@@ -104,7 +104,7 @@ class CaptureSource:
         self.open()
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *_exc: object) -> None:
         self.close()
 
     def frames(

@@ -87,10 +87,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Transaction]:
-        """One write transaction: commits when the block ends, rolls back if it raises.
-
-        Callbacks added with `after_commit` run only once the commit has succeeded.
-        """
+        """One write transaction: commits when the block ends, rolls back if it raises."""
         with Session(self._write_engine, expire_on_commit=False) as session:
             transaction = Transaction(session)
             with self._writers:
@@ -100,8 +97,6 @@ class Database:
                 events = session.info.pop("events", None)
                 if events and self.on_events is not None:
                     self.on_events(events)
-            for callback in transaction.callbacks:
-                callback()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -110,7 +105,3 @@ class Database:
 class Transaction:
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.callbacks: list[Callable[[], None]] = []
-
-    def after_commit(self, callback: Callable[[], None]) -> None:
-        self.callbacks.append(callback)
