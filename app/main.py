@@ -91,11 +91,12 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
         session_check_seconds=settings.ws_session_check_seconds,
     )
     frame_watch = FrameWatch(database, settings)
-    notifier = notifier_for(database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         hub.start(asyncio.get_running_loop())
+        # One notifier per run of the app, on that run's loop (tests run one app on several).
+        notifier = notifier_for(database)
         notifier.start(hub)
         sampling = await run_in_threadpool(start_sampling, database, settings, frame_watch)
         try:
@@ -119,7 +120,6 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
     app.state.settings = settings
     app.state.db = database
     app.state.hub = hub
-    app.state.notifier = notifier
     app.state.frame_watch = frame_watch
     errors.install(app)
     for module in API_ROUTERS:
