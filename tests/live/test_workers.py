@@ -27,8 +27,9 @@ from app.services.accounts import create_account
 from app.services.context import Actor
 from app.services.records import import_records, parse_records
 from tests.conftest import BACKEND
+from tests.fixtures import WORKED_EXAMPLE
 
-from .support import MEETING, WORKED_EXAMPLE
+from .support import MEETING
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="needs PostgreSQL")
 
