@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Connection
 
-from app.api import errors, pages
+from app.api import errors, pages, reference
 from app.api.policy import authorize
 from app.api.routes import (
     accounts,
@@ -116,6 +116,9 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
         version="0.1.0",
         lifespan=lifespan,
         responses=errors.ERROR_RESPONSES,
+        openapi_url="/openapi.json" if settings.serves_api_reference else None,
+        docs_url=None,  # served from vendored files by `reference`, never from a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = database
@@ -126,4 +129,5 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
         app.include_router(module.router, dependencies=[Depends(authorize)])
     app.include_router(socket.router)
     pages.install(app)
+    reference.install(app)
     return app

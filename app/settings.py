@@ -37,6 +37,11 @@ class Settings(BaseSettings):
     ws_max_message_bytes: int = 64 * 1024
     ws_messages_per_second: int = 20
     ws_session_check_seconds: float = 10.0
+    # /docs, /redoc and /openapi.json: None serves them everywhere but in production.
+    api_reference: bool | None = None
+    # "minimal": argon2id at its smallest cost, for test suites that log in thousands of times;
+    # honoured in the test environment only, so that no setting can weaken production's hashes.
+    password_hash_cost: Literal["standard", "minimal"] = "standard"
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -51,6 +56,16 @@ class Settings(BaseSettings):
                     "VCWATCH_ALLOWED_ORIGINS must list the site's origins in production"
                 )
         return self
+
+    @property
+    def serves_api_reference(self) -> bool:
+        if self.api_reference is None:
+            return self.environment != "production"
+        return self.api_reference
+
+    @property
+    def minimal_password_hashing(self) -> bool:
+        return self.environment == "test" and self.password_hash_cost == "minimal"
 
     @property
     def resolved_database_url(self) -> str:

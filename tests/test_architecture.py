@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -370,4 +371,132 @@ def test_the_clock_rule_catches_every_clock_however_imported() -> None:
         "line 8: clock.monotonic_ns",
         "line 9: date.today",
         "line 10: datetime.now",
+    ]
+
+
+# -- hermetic: nothing reads a path outside the repository ------------------------------------
+
+HERMETIC = ("app", "frame_checks", "tests", "benchmarks", "scripts", ".ci")
+# The absolute paths that may be named: what the Debian packages that scripts/test installs put
+# on every machine, and the kernel's views of processes.
+SYSTEM_PATHS = ("/usr/bin/", "/usr/share/doc/opencv-doc/", "/etc/postgresql", "/proc/", "/dev/")
+# An absolute path starts at one of the top folders of a Linux file system (URL paths such as
+# /api/... or /static/... do not).
+TOP_FOLDERS = (
+    "bin|boot|data|etc|home|lib|lib64|media|mnt|nfs|opt|root|run|sbin|shared|srv|tmp|usr|var|work"
+)
+ABSOLUTE_PATH = re.compile(rf"(?<![\w.~/}}$-])/(?:{TOP_FOLDERS})(?![\w.-])[^\s'\"`(){{}}\[\],;]*")
+OUTSIDE = re.compile(r"\.\./shared|(?<![\w.-])/work/")
+# This file names what it looks for.
+NOT_SCANNED = {Path("tests/test_architecture.py")}
+
+
+def hermetic_files() -> list[Path]:
+    found = []
+    for folder in HERMETIC:
+        for path in sorted((ROOT / folder).rglob("*")):
+            relative = path.relative_to(ROOT)
+            if path.is_file() and "__pycache__" not in path.parts and relative not in NOT_SCANNED:
+                found.append(relative)
+    return found
+
+
+def climbs(tree: ast.AST, depth: int) -> list[str]:
+    """`parents[N]` or N `.parent`s of `__file__` that reach above the repository root, for a file
+    `depth` folders below it (its parents[depth], or depth + 1 `.parent`s, is the root)."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "parents"
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, int)
+            and "__file__" in ast.unparse(node.value)
+            and node.slice.value > depth
+        ):
+            found.append((node.lineno, ast.unparse(node)))
+        elif isinstance(node, ast.Attribute) and node.attr == "parent":
+            count, inner = 0, node
+            while isinstance(inner, ast.Attribute) and inner.attr == "parent":
+                count, inner = count + 1, inner.value
+            # Only the outermost `.parent` of a chain counts; its inner ones are walked too.
+            if "__file__" in ast.unparse(inner) and count - 1 > depth:
+                found.append((node.lineno, ast.unparse(node)))
+    chains = sorted(found)
+    return [f"line {line}: {text}" for line, text in chains if not _inside_longer(text, chains)]
+
+
+def _inside_longer(text: str, chains: list[tuple[int, str]]) -> bool:
+    return any(other != text and other.startswith(text) for _, other in chains)
+
+
+def paths_outside(relative: Path, text: str) -> list[str]:
+    """What in the file (at `relative` in the repository) names a path outside the repository."""
+    found: list[tuple[int, str]] = []
+
+    def line_of(offset: int) -> int:
+        return text.count("\n", 0, offset) + 1
+
+    for match in ABSOLUTE_PATH.finditer(text):
+        if not match.group().startswith(SYSTEM_PATHS):
+            found.append((line_of(match.start()), match.group()))
+    found += [(line_of(m.start()), m.group()) for m in OUTSIDE.finditer(text)]
+    problems = [f"line {line}: {what}" for line, what in sorted(found)]
+    if relative.suffix == ".py":
+        problems += climbs(ast.parse(text), depth=len(relative.parts) - 1)
+    return problems
+
+
+def test_the_hermetic_scan_sees_every_folder() -> None:
+    scanned = {path.parts[0] for path in hermetic_files()}
+
+    assert scanned == set(HERMETIC)
+
+
+def test_nothing_names_a_path_outside_the_repository() -> None:
+    offending = {}
+    for relative in hermetic_files():
+        try:
+            text = (ROOT / relative).read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue  # images, recordings: no paths in them
+        problems = paths_outside(relative, text)
+        if problems:
+            offending[str(relative)] = problems
+
+    assert offending == {}
+
+
+OUTSIDE_SAMPLE = """
+from pathlib import Path
+
+DESIGN = Path("/work/shared/DESIGN.md")
+EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "worked_example.json"
+AGAIN = Path(__file__).parent.parent.parent.parent / "shared"
+NEXT_DOOR = "../shared/worked_example.json"
+HOME = "/home/someone/clips/meeting.mp4"
+SCRATCH = f"/tmp/{NEXT_DOOR}"
+ROOT_OK = Path(__file__).resolve().parents[2]
+ALSO_OK = Path(__file__).parent.parent.parent
+BROWSER_OK = "/usr/bin/chromium"
+ROUTE_OK = "/api/units/350402/register"
+URL_OK = "http://127.0.0.1:8000/var/not-a-file"
+"""
+
+
+def test_the_hermetic_check_sees_what_it_is_meant_to_see() -> None:
+    problems = paths_outside(Path("tests/api/sample.py"), OUTSIDE_SAMPLE)
+
+    assert problems == [
+        "line 4: /work/",
+        "line 4: /work/shared/DESIGN.md",
+        "line 7: ../shared",
+        "line 8: /home/someone/clips/meeting.mp4",
+        "line 9: /tmp/",
+        "line 5: Path(__file__).resolve().parents[3]",
+        "line 6: Path(__file__).parent.parent.parent.parent",
+    ]
+    assert paths_outside(Path("scripts/run"), "cd /srv/vcwatch && ls /etc/postgresql") == [
+        "line 1: /srv/vcwatch"
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse
@@ -11,8 +10,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app.db.engine import Database
+from app.shipped import static_dir
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 PAGES = {
     "/login": "login.html",
     "/console": "console.html",
@@ -41,11 +40,11 @@ def install(app: FastAPI) -> None:
         router.add_api_route(path, _page(filename), methods=["GET"], response_class=FileResponse)
 
     app.include_router(router)
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
 
 def _page(filename: str) -> Callable[[], FileResponse]:
     def serve() -> FileResponse:
-        return FileResponse(STATIC / filename, media_type="text/html; charset=utf-8")
+        return FileResponse(static_dir() / filename, media_type="text/html; charset=utf-8")
 
     return serve

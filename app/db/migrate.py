@@ -1,18 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.config import Config
 from sqlalchemy import Engine
 
 from alembic import command
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from app.shipped import alembic_ini, migrations_dir
 
 
 def alembic_config() -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "alembic"))
+    config = Config(str(alembic_ini()))
+    config.set_main_option("script_location", str(migrations_dir()))
     return config
 
 

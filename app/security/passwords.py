@@ -8,12 +8,29 @@ from importlib import resources
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
+from app.settings import Settings, get_settings
+
 MIN_LENGTH = 8
 MAX_LENGTH = 128
 
-_hasher = PasswordHash((Argon2Hasher(),))
-# Verifying against this keeps an unknown username as slow as a wrong password.
-_DUMMY_HASH = _hasher.hash("vcwatch-dummy-password")
+
+def hasher_for(settings: Settings) -> PasswordHash:
+    """argon2id at pwdlib's standard cost; at its smallest only for a test suite's settings.
+    Verifying reads the cost from the stored hash, so either verifies the other's hashes."""
+    if settings.minimal_password_hashing:
+        return PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
+    return PasswordHash((Argon2Hasher(),))
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return hasher_for(get_settings())
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown username as slow as a wrong password."""
+    return _hasher().hash("vcwatch-dummy-password")
 
 
 @lru_cache(maxsize=1)
@@ -36,11 +53,11 @@ def password_problem(password: str, *, username: str = "") -> str | None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher().verify(password, _dummy_hash())
         return False
-    return _hasher.verify(password, password_hash)
+    return _hasher().verify(password, password_hash)

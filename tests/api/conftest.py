@@ -14,14 +14,6 @@ def worked_example() -> dict[str, Any]:
 
 
 @pytest.fixture
-def imported(client: TestClient, worked_example: dict[str, Any]) -> TestClient:
-    """The `client` on a database holding the worked example of DESIGN §3."""
-    response = client.post("/api/records", json=worked_example)
-    assert response.status_code == 201, response.text
-    return client
-
-
-@pytest.fixture
 def this_year(imported: TestClient) -> int:
     """The worked example plus a 2019-edition period for the current year (and the next, so a
     test running across New Year still finds one): writes made now land in it."""

@@ -2,27 +2,38 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from app.timezone import assessment_year
-from tests.fixtures import WORKED_EXAMPLE
 
 DERIVED = ("hd_rooms", "room_equipment", "staffing")
 YEAR = assessment_year(datetime.now(UTC))
 
 
 @pytest.fixture
-def world(client: TestClient) -> TestClient:
-    assert (
-        client.post("/api/records", json=json.loads(WORKED_EXAMPLE.read_text())).status_code == 201
-    )
-    assert client.put(f"/api/periods/{YEAR}", json={"edition": "2019"}).status_code == 200
-    return client
+def world(imported: TestClient) -> TestClient:
+    assert imported.put(f"/api/periods/{YEAR}", json={"edition": "2019"}).status_code == 200
+    return imported
+
+
+def register_now(client: TestClient, code: str) -> tuple[str, dict[str, Any]]:
+    """The unit's register at this moment, and the moment: asked again `at` it answers the same
+    (its `as_of` is the moment asked for, which "now" would move on). A later write still shows:
+    the `version` counts every record of the unit, whatever the moment."""
+    at = datetime.now(UTC).isoformat()
+    return at, register_at(client, code, at)
+
+
+def register_at(client: TestClient, code: str, at: str) -> dict[str, Any]:
+    response = client.get(f"/api/units/{code}/register", params={"as_of": at})
+    assert response.status_code == 200, response.text
+    register: dict[str, Any] = response.json()
+    return register
 
 
 def unit_items(client: TestClient, code: str) -> dict[str, Decimal]:
@@ -46,7 +57,7 @@ def test_explanation_lines_add_up_to_the_engines_items_3_to_5(world: TestClient,
 
 
 def test_preview_shows_the_new_deduction_without_saving(world: TestClient) -> None:
-    before = world.get("/api/units/350403/register").json()
+    at, before = register_now(world, "350403")
     body = {
         "rooms": [
             {"name": "会议室1", "equipment": {"hd_display": True, "audio": True, "cabling": True}},
@@ -57,7 +68,7 @@ def test_preview_shows_the_new_deduction_without_saving(world: TestClient) -> No
     lines = [f["line"] for f in world.post("/api/units/350403/register/preview", json=body).json()]
     assert "缺少1间高清会议室 −0.05" in lines
     assert "2号会议室缺音频设备、网络综合布线 −0.20" in lines
-    assert world.get("/api/units/350403/register").json() == before
+    assert register_at(world, "350403", at) == before
 
 
 def test_a_stale_save_is_refused_and_nothing_is_written(world: TestClient) -> None:
@@ -71,7 +82,7 @@ def test_a_stale_save_is_refused_and_nothing_is_written(world: TestClient) -> No
         ).status_code
         == 200
     )
-    after_first = world.get("/api/units/350403/register").json()
+    at, after_first = register_now(world, "350403")
     second = {"rooms": [{"name": "新会议室"}], "staffing": {"leaders": [], "staff": []}}
     stale = world.put(
         "/api/units/350403/register", json=second, headers={"If-Match": f'"{version}"'}
@@ -79,7 +90,7 @@ def test_a_stale_save_is_refused_and_nothing_is_written(world: TestClient) -> No
     assert stale.status_code == 412
     assert stale.json()["detail"][0]["loc"] == ["If-Match"]
     assert "reload" in stale.json()["detail"][0]["msg"]
-    assert world.get("/api/units/350403/register").json() == after_first
+    assert register_at(world, "350403", at) == after_first
 
 
 def test_history_shows_every_change_with_who_and_before_after(world: TestClient) -> None:

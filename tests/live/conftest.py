@@ -1,14 +1,11 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from app.live import socket as live_socket
 from app.settings import Settings
-from tests.fixtures import WORKED_EXAMPLE
 
 
 @pytest.fixture(autouse=True)
@@ -27,15 +24,6 @@ def quick_session_checks(settings: Settings) -> None:
 def hourly_session_checks(settings: Settings) -> None:
     """No periodic check during the test: what closes a console must be the logout itself."""
     settings.ws_session_check_seconds = 3600.0
-
-
-@pytest.fixture
-def imported(client: TestClient) -> TestClient:
-    """The admin `client` on a database holding the worked example."""
-    data = json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8"))
-    response = client.post("/api/records", json=data)
-    assert response.status_code == 201, response.text
-    return client
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -11,22 +11,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
-from pwdlib.hashers.argon2 import Argon2Hasher
 
-from tests.conftest import TEST_PASSWORD
-
-from .support import encoded, load_worked_example
+from .support import encoded
 
 OWN_UNIT = "350402"
 OTHER_UNIT = "350403"
 MEETING = "m00"
-
-
-@pytest.fixture(scope="session")
-def password_hash() -> str:
-    """The test accounts' argon2id hash, made with small costs: these tests log in hundreds of
-    times, and verifying reads the costs from the hash itself."""
-    return Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1).hash(TEST_PASSWORD)
 
 
 @dataclass(frozen=True)
@@ -63,8 +53,8 @@ def first_incident_of(admin: TestClient, unit: str) -> str:
 
 
 @pytest.fixture
-def world(client: TestClient, login: Any) -> World:
-    created(client.post("/api/records", json=load_worked_example()))
+def world(imported: TestClient, login: Any) -> World:
+    client = imported
     this_year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     for year in (this_year, this_year + 1):  # writes made now land in a period
         created(client.put(f"/api/periods/{year}", json={"edition": "2019"}))
