@@ -67,6 +67,7 @@ def admin_session(world: World, settings: Settings) -> AdminSession:
     # Generated logins fail by the dozen from one address; they must not lock the admin out.
     settings.login_failures_per_account = 10_000
     settings.login_failures_per_address = 10_000
+    settings.login_failures_per_account_everywhere = 10_000
     return AdminSession(world.admin)
 
 
