@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from app.live import socket as live_socket
 from app.settings import Settings
 
-from .support import WORKED_EXAMPLE
+from tests.fixtures import WORKED_EXAMPLE
 
 
 @pytest.fixture(autouse=True)
