@@ -37,7 +37,11 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = ""
     access_log: bool = False  # uvicorn's line per request; writes are in the audit log anyway
     timezone: str = "Asia/Shanghai"
+    # Request bodies: every route's default, the image uploads', and the records import's (the
+    # two larger ones only for a logged-in caller).
+    max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    max_import_bytes: int = 256 * 1024 * 1024
     max_image_pixels: int = 4096 * 4096
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
