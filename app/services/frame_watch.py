@@ -18,7 +18,13 @@ from app.db.repositories import flags as flag_repo
 from app.services import flags, venues
 from app.services.context import Actor, utc_now
 from app.services.errors import Invalid, ServiceError
-from app.services.images import CleanImage, TooLarge, UnsupportedImage, store
+from app.services.images import (
+    CleanImage,
+    TooLarge,
+    UnsupportedImage,
+    check_structure,
+    store,
+)
 from app.settings import Settings
 from frame_checks import (
     FrameError,
@@ -123,6 +129,7 @@ class FrameWatch:
 
     def check_pushed(self, code: str, data: bytes) -> SampleResult:
         """Check one frame posted by an external grabber for the venue."""
+        check_structure(data)
         try:
             frame = decode_frame(
                 data,
