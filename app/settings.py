@@ -23,9 +23,7 @@ class Settings(BaseSettings):
         env_prefix="VCWATCH_", extra="ignore", hide_input_in_errors=True
     )
 
-    environment: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = (
-        "development"
-    )
+    environment: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = "development"
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     secret_key: str = DEFAULT_SECRET

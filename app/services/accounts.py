@@ -309,9 +309,7 @@ def live_sessions(db: Database, session_ids: Collection[int], *, settings: Setti
     now = utc_now()
     idle_since = now - timedelta(minutes=settings.session_idle_minutes)
     with db.read() as session:
-        return account_repo.live_session_ids(
-            session, session_ids, now=now, idle_since=idle_since
-        )
+        return account_repo.live_session_ids(session, session_ids, now=now, idle_since=idle_since)
 
 
 def logout(db: Database, *, actor: Actor, session_id: int) -> None:

@@ -98,9 +98,7 @@ def test_every_upload_route_refuses_them_before_decoding(
 
     monkeypatch.setattr(cv2, "imdecode", counting)
     kind = "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
-    response = world.controller.request(
-        method, path, content=data, headers={"Content-Type": kind}
-    )
+    response = world.controller.request(method, path, content=data, headers={"Content-Type": kind})
     assert response.status_code == 415, response.text
     codes = [d["code"] for d in response.json()["detail"]]
     assert codes in (["image.too_many_scans"], ["image.too_many_chunks"])
