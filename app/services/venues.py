@@ -208,4 +208,11 @@ def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
         source = flag_repo.source_of(session, unit_id=unit.id)
         if source is None or source.reference is None:
             raise NotFound(f"venue {unit_code} has no reference frame", field="unit")
-        return settings.evidence_dir / source.reference
+        path = settings.evidence_dir / source.reference
+    if not path.is_file():
+        raise NotFound(
+            f"the reference frame of venue {unit_code} is missing from storage",
+            field="unit",
+            code="venue.reference_missing",
+        )
+    return path
