@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -181,7 +182,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"this year's period and today's meeting {today!r} are ready for the console")
         print("demo accounts (username / password / role):")
         for username, display_name, role, unit in DEMO_ACCOUNTS:
-            password = f"demo-{username}-2019"
+            # A fresh random password per demo database: a fixed one would be known to all.
+            password = f"demo-{secrets.token_urlsafe(9)}"
             try:
                 accounts.create_account(
                     db,

@@ -98,7 +98,7 @@ def create_account(
 ) -> AccountPublic:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
         if account_repo.by_username(tx.session, username) is not None:
@@ -187,7 +187,7 @@ def update_account(
 def set_password(db: Database, *, actor: Actor, username: str, password: str) -> None:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
         account = require_account(tx.session, username)

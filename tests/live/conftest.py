@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from app.live import socket as live_socket
 from app.settings import Settings
-
 from tests.fixtures import WORKED_EXAMPLE
 
 

@@ -42,8 +42,10 @@ def test_an_impossible_after_is_refused_cleanly(
     imported: TestClient, caplog: pytest.LogCaptureFixture, after: object
 ) -> None:
     url = f"/ws/meetings/{MEETING}?after={after}"
-    with pytest.raises(WebSocketDisconnect) as closed:
-        with imported.websocket_connect(url, headers=ORIGIN) as ws:
-            ws.receive_json()
+    with (
+        pytest.raises(WebSocketDisconnect) as closed,
+        imported.websocket_connect(url, headers=ORIGIN) as ws,
+    ):
+        ws.receive_json()
     assert closed.value.code == POLICY_VIOLATION
     assert no_tracebacks(caplog) == []

@@ -14,7 +14,7 @@ from app.services.errors import ServiceError
 from app.services.images import MAX_JPEG_SCANS, MAX_PNG_CHUNKS, check_structure
 
 from .conftest import OWN_UNIT, World
-from .support import encoded, png_chunk, picture
+from .support import encoded, picture, png_chunk
 
 
 def progressive_jpeg(*, scans: int) -> bytes:
