@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     # Guesses at one account spread over many addresses: past this, only known addresses may try.
     login_failures_per_account_everywhere: int = 100
     frame_thresholds: dict[str, float] = Field(default_factory=dict)
+    # Venue sources the server may open (see app/services/source_urls.py); nothing by default.
+    source_allowed_schemes: list[str] = Field(
+        default_factory=lambda: ["rtsp", "rtsps", "http", "https"]
+    )
+    source_allowed_hosts: list[str] = Field(default_factory=list)
+    source_file_folder: Path | None = None
     sampler: Literal["on", "off"] = "on"
     ws_max_message_bytes: int = 64 * 1024
     ws_messages_per_second: int = 20

@@ -25,6 +25,7 @@ from app.services.images import (
     check_structure,
     store,
 )
+from app.services.source_urls import masked, source_url_problem
 from app.settings import Settings
 from frame_checks import (
     FrameError,
@@ -67,7 +68,7 @@ class FrameWatch:
         wanted = {
             code: (source.url, source.interval_seconds, source)
             for source, code, _ in configured
-            if source.enabled and source.url
+            if source.enabled and source.url and self._may_open(code, source.url)
         }
         for code, running in list(self._following.items()):
             if code not in wanted or wanted[code][:2] != running:
@@ -81,6 +82,13 @@ class FrameWatch:
             self._following[code] = (url, interval)
         self._sampling = True
         return len(self._following)
+
+    def _may_open(self, code: str, url: str) -> bool:
+        """A source stored before the allow-list changed is not opened either."""
+        problem = source_url_problem(url, settings=self.settings)
+        if problem is not None:
+            log.warning("venue %s: source %s not sampled: %s", code, masked(url), problem)
+        return problem is None
 
     @property
     def following(self) -> bool:
