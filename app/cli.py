@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import secrets
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
+    forwarded_allow_ips = (args.forwarded_allow_ips or settings.forwarded_allow_ips).strip()
     with open_database() as db:
         single_process = db.is_sqlite
     if args.workers > 1 and single_process:
@@ -60,7 +62,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=settings.access_log,
         ws="websockets-sansio",
-        proxy_headers=True,
+        # Forwarded headers are believed only from the configured proxy; without one, from
+        # nobody (uvicorn's own default would trust 127.0.0.1, where anyone on the host is).
+        proxy_headers=bool(forwarded_allow_ips),
+        forwarded_allow_ips=forwarded_allow_ips or None,
     )
     return 0
 
@@ -178,7 +183,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"this year's period and today's meeting {today!r} are ready for the console")
         print("demo accounts (username / password / role):")
         for username, display_name, role, unit in DEMO_ACCOUNTS:
-            password = f"demo-{username}-2019"
+            # A fresh random password per demo database: a fixed one would be known to all.
+            password = f"demo-{secrets.token_urlsafe(9)}"
             try:
                 accounts.create_account(
                     db,
@@ -295,6 +301,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default=None,
+        help="the reverse proxy's address(es), comma-separated (VCWATCH_FORWARDED_ALLOW_IPS)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("migrate", help="bring the schema to the newest migration").set_defaults(

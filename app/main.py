@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.engine import Connection
 
 from app.api import errors, pages, reference
+from app.api.middleware import BodyLimit, SecurityHeaders
 from app.api.policy import authorize
 from app.api.routes import (
     accounts,
@@ -125,6 +126,9 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
     app.state.hub = hub
     app.state.frame_watch = frame_watch
     errors.install(app)
+    # Outermost last: the headers go on every answer, the 413 included.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders)
     for module in API_ROUTERS:
         app.include_router(module.router, dependencies=[Depends(authorize)])
     app.include_router(socket.router)

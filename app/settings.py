@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, StringConstraints, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SECRET = "change-me"
+# The environments that may run with the default secret and no origin allow-list; every other
+# name (production, staging, a typo) is held to production's rules.
+RELAXED_ENVIRONMENTS = frozenset({"development", "test"})
 
 
 def default_data_dir() -> Path:
@@ -15,24 +18,42 @@ def default_data_dir() -> Path:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="VCWATCH_", extra="ignore")
+    # A refused setting's value is never echoed: it may be the secret.
+    model_config = SettingsConfigDict(
+        env_prefix="VCWATCH_", extra="ignore", hide_input_in_errors=True
+    )
 
-    environment: Literal["development", "production", "test"] = "development"
+    environment: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")] = "development"
     data_dir: Path = Field(default_factory=default_data_dir)
     database_url: str = ""
     secret_key: str = DEFAULT_SECRET
     allowed_origins: list[str] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
+    # The reverse proxy's address(es), comma-separated ("10.0.0.5", "10.0.0.0/24"): only a
+    # request from there has its X-Forwarded-For / X-Forwarded-Proto believed. Empty: nobody's.
+    forwarded_allow_ips: str = ""
     access_log: bool = False  # uvicorn's line per request; writes are in the audit log anyway
+    # Request bodies: every route's default, the image uploads', and the records import's (the
+    # two larger ones only for a logged-in caller).
+    max_body_bytes: int = 1024 * 1024
     max_upload_bytes: int = 5 * 1024 * 1024
+    max_import_bytes: int = 256 * 1024 * 1024
     max_image_pixels: int = 4096 * 4096
     session_idle_minutes: int = 120
     session_absolute_hours: int = 12
     login_window_minutes: int = 15
     login_failures_per_account: int = 5
     login_failures_per_address: int = 20
+    # Guesses at one account spread over many addresses: past this, only known addresses may try.
+    login_failures_per_account_everywhere: int = 100
     frame_thresholds: dict[str, float] = Field(default_factory=dict)
+    # Venue sources the server may open (see app/services/source_urls.py); nothing by default.
+    source_allowed_schemes: list[str] = Field(
+        default_factory=lambda: ["rtsp", "rtsps", "http", "https"]
+    )
+    source_allowed_hosts: list[str] = Field(default_factory=list)
+    source_file_folder: Path | None = None
     sampler: Literal["on", "off"] = "on"
     ws_max_message_bytes: int = 64 * 1024
     ws_messages_per_second: int = 20
@@ -45,15 +66,15 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
-        if self.environment == "production":
+        if self.environment not in RELAXED_ENVIRONMENTS:
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
                 raise ValueError(
                     "VCWATCH_SECRET_KEY must be set to a random value of at least 32 characters "
-                    "outside development"
+                    "outside development and tests"
                 )
             if not self.allowed_origins:
                 raise ValueError(
-                    "VCWATCH_ALLOWED_ORIGINS must list the site's origins in production"
+                    "VCWATCH_ALLOWED_ORIGINS must list the site's origins outside development"
                 )
         return self
 

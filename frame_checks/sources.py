@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 import cv2
 import numpy as np
@@ -53,6 +54,28 @@ class SourceFrame:
     """The source's own timestamp of this frame, None when it gives none."""
 
 
+SECRET_QUERY_NAMES: Final = frozenset(
+    {"user", "username", "password", "passwd", "pwd", "pass", "token", "key", "auth"}
+)
+
+
+def redacted_url(target: str) -> str:
+    """The URL with its credentials hidden — `rtsp://user:pass@host/x` → `rtsp://***@host/x`,
+    and the values of query parameters such as `password=` → `***` — fit for logs and screens."""
+    try:
+        parts = urlsplit(target)
+    except ValueError:
+        return "***"
+    netloc = parts.netloc
+    if "@" in netloc:
+        netloc = "***@" + netloc.rsplit("@", 1)[1]
+    query = "&".join(
+        f"{name}=***" if name.lower() in SECRET_QUERY_NAMES else f"{name}={value}" if sep else name
+        for name, sep, value in (item.partition("=") for item in parts.query.split("&") if item)
+    )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
 def is_local_file(target: str | os.PathLike[str]) -> bool:
     return Path(target).is_file()
 
@@ -69,6 +92,7 @@ class CaptureSource:
         threads: int | None = None,
     ) -> None:
         self.target = os.fspath(target)
+        self.shown = redacted_url(self.target)  # what messages say: no credentials
         self.open_timeout = open_timeout
         self.read_timeout = read_timeout
         self.threads = threads
@@ -77,7 +101,7 @@ class CaptureSource:
 
     def open(self) -> None:
         if not self.is_file and "://" not in self.target:
-            raise SourceError(f"no such file: {self.target}")
+            raise SourceError(f"no such file: {self.shown}")
         params = [
             cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
             max(1, round(self.open_timeout * 1000)),
@@ -89,10 +113,10 @@ class CaptureSource:
         try:
             capture = cv2.VideoCapture(self.target, cv2.CAP_FFMPEG, params)
         except cv2.error as error:
-            raise SourceError(f"cannot open {self.target}: {error}") from None
+            raise SourceError(f"cannot open {self.shown}: {error}") from None
         if not capture.isOpened():
             capture.release()
-            raise SourceError(f"cannot open {self.target}")
+            raise SourceError(f"cannot open {self.shown}")
         self._capture = capture
 
     def close(self) -> None:
@@ -131,11 +155,11 @@ class CaptureSource:
             try:
                 grabbed = capture.grab()
             except cv2.error as error:
-                raise SourceError(f"cannot read {self.target}: {error}") from None
+                raise SourceError(f"cannot read {self.shown}: {error}") from None
             if not grabbed:
                 if self.is_file:
                     return
-                raise SourceError(f"no frame from {self.target} (stream ended or timed out)")
+                raise SourceError(f"no frame from {self.shown} (stream ended or timed out)")
             position = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
             if self.is_file:
                 at = position
@@ -157,11 +181,11 @@ class CaptureSource:
             try:
                 ok, image = capture.retrieve()
             except cv2.error as error:
-                raise SourceError(f"cannot decode a frame of {self.target}: {error}") from None
+                raise SourceError(f"cannot decode a frame of {self.shown}: {error}") from None
             if not ok or image is None:
                 if self.is_file:
                     return
-                raise SourceError(f"cannot decode a frame of {self.target}")
+                raise SourceError(f"cannot decode a frame of {self.shown}")
             yield SourceFrame(
                 image=np.asarray(image, dtype=np.uint8),
                 at=at,

@@ -201,8 +201,6 @@ def test_the_checks_see_what_they_are_meant_to_see() -> None:
 QUERY_BUILDERS = {"select", "insert", "update", "delete", "text", "func", "col"}
 SESSION_QUERIES = {"exec", "execute", "scalars", "scalar", "get", "query"}
 SQL_PACKAGES = ("sqlalchemy", "sqlmodel")
-# The account queries move to their repository in a change of their own; empty this set then.
-QUERIES_NOT_YET_IN_REPOSITORIES = {"app/services/accounts.py"}
 
 
 def own_queries(module: Module) -> list[str]:
@@ -245,19 +243,7 @@ def test_services_import_no_web_framework(module: Module) -> None:
 
 @pytest.mark.parametrize("module", SERVICES, ids=ids(SERVICES))
 def test_services_run_no_query_of_their_own(module: Module) -> None:
-    if str(module) in QUERIES_NOT_YET_IN_REPOSITORIES:
-        pytest.skip("its queries move to a repository in a change of their own")
     assert own_queries(module) == []
-
-
-def test_the_modules_waiting_for_their_repository_still_exist_and_still_query() -> None:
-    """The exemption above lapses as soon as it is no longer needed."""
-    waiting = {
-        str(m): own_queries(m) for m in SERVICES if str(m) in QUERIES_NOT_YET_IN_REPOSITORIES
-    }
-
-    assert set(waiting) == QUERIES_NOT_YET_IN_REPOSITORIES
-    assert all(waiting.values())
 
 
 @pytest.mark.parametrize("module", API, ids=ids(API))

@@ -204,9 +204,13 @@ async def _object_unit(db: Database, scope: Scope, request: Request) -> set[str]
 
 
 async def _json_body(request: Request) -> Any:
+    """The body as JSON, or None when it is not (the route's own validation then says why).
+
+    It is read whatever the Content-Type, so a deeply nested body of another type must end here
+    as well (RecursionError) rather than as a server error."""
     try:
         return await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

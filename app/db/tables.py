@@ -194,19 +194,17 @@ class LoginSession(SQLModel, table=True):
     ended_at: datetime | None = moment(nullable=True)
 
 
-class LoginFailure(SQLModel, table=True):
-    """A failed login, kept to rate-limit guessing per account and per address."""
+class LoginLimit(SQLModel, table=True):
+    """Failed logins of one source in its current window, counted before the password is checked.
 
-    __tablename__ = "login_failure"
-    __table_args__ = (
-        Index("ix_login_failure_username_at", "username", "at"),
-        Index("ix_login_failure_address_at", "address", "at"),
-    )
+    `key` names the source: an address, an address trying one account, or one account from
+    anywhere (see `app.services.login_limits`)."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=64)
-    address: str = Field(max_length=64)
-    at: datetime = moment()
+    __tablename__ = "login_limit"
+
+    key: str = Field(sa_column=Column(String(160), primary_key=True))
+    window_started_at: datetime = moment()
+    attempts: int = Field(sa_column=Column(Integer, nullable=False))
 
 
 class MeetingEvent(SQLModel, table=True):

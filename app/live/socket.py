@@ -43,6 +43,8 @@ POLICY_VIOLATION = 1008
 UNKNOWN_MEETING = 4404
 TOO_SLOW = 4408
 INTERNAL_ERROR = 1011
+# A seq the database can hold and compare (a larger `after` is refused in the handshake).
+MAX_SEQ = 2**53
 log = logging.getLogger(__name__)
 
 
@@ -131,6 +133,10 @@ class Console:
                 kind = json.loads(message).get("type")
             except (ValueError, AttributeError):
                 kind = None
+            except RecursionError:
+                # Nesting deeper than the parser goes is no console's message: end the socket.
+                self.subscriber.close("message not understood")
+                return
             if kind == "ping":
                 await self.websocket.send_text('{"type": "pong"}')
             else:
@@ -160,7 +166,7 @@ def settle(task: asyncio.Task[object]) -> BaseException | None:
 
 @router.websocket("/ws/meetings/{key}")
 async def meeting_socket(
-    websocket: WebSocket, key: str, after: Annotated[int, Query(ge=0)] = 0
+    websocket: WebSocket, key: str, after: Annotated[int, Query(ge=0, le=MAX_SEQ)] = 0
 ) -> None:
     settings: Settings = websocket.app.state.settings
     hub: Hub = websocket.app.state.hub

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from app.schemas.text import Lines, OneLine
+
 FORMAT = "vcwatch-records/1"
 EARLIEST_YEAR = 1990
 LATEST_YEAR = 2100
@@ -23,22 +25,21 @@ def _in_range(value: datetime) -> datetime:
 
 
 Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
-# No control characters: NUL alone breaks PostgreSQL text.
-_PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-Text = Annotated[str, StringConstraints(pattern=_PRINTABLE, max_length=2000)]
+# Every text refuses control and non-characters (`app.schemas.text`); only notes keep line breaks.
+Text = Annotated[str, StringConstraints(max_length=2000), Lines]
 ShortText = Annotated[
-    str, StringConstraints(pattern=_PRINTABLE, min_length=1, max_length=200, strip_whitespace=True)
+    str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True), OneLine
 ]
 Name = Annotated[
-    str, StringConstraints(pattern=_PRINTABLE, min_length=1, max_length=100, strip_whitespace=True)
+    str, StringConstraints(min_length=1, max_length=100, strip_whitespace=True), OneLine
 ]
 # Unit names and account names are stored in 64-character columns.
 ShortName = Annotated[
-    str, StringConstraints(pattern=_PRINTABLE, min_length=1, max_length=64, strip_whitespace=True)
+    str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True), OneLine
 ]
 # A void made by upholding an objection cites it before the ruling's reason: wider than ShortText.
 VoidReason = Annotated[
-    str, StringConstraints(pattern=_PRINTABLE, min_length=1, max_length=500, strip_whitespace=True)
+    str, StringConstraints(min_length=1, max_length=500, strip_whitespace=True), Lines
 ]
 UnitCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 RecordKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:\-]{0,127}$")]

@@ -9,16 +9,15 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Mapped
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from app.db.engine import Database
-from app.db.tables import Account, LoginFailure, LoginSession, Unit
-from app.roles import COUNTY_IT
+from app.db.repositories import accounts as account_repo
+from app.db.tables import Account, LoginSession
+from app.roles import ADMIN, COUNTY_IT
 from app.schemas.public import AccountPublic
 from app.security.passwords import hash_password, password_problem, verify_password
-from app.services import audit
+from app.services import audit, login_limits
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, Invalid, NotFound, ServiceError
 from app.services.units import require_unit
@@ -29,14 +28,6 @@ SESSION_TOUCH_SECONDS = 60
 
 class LoginRefused(ServiceError):
     status = 401
-
-
-class TooManyAttempts(ServiceError):
-    status = 429
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, field="username")
-        self.headers = {"Retry-After": str(retry_after)}
 
 
 @dataclass(frozen=True)
@@ -53,10 +44,7 @@ def token_hash(token: str, *, secret: str) -> str:
 
 
 def _unit_code(session: Session, account: Account) -> str | None:
-    if account.unit_id is None:
-        return None
-    unit = session.get(Unit, account.unit_id)
-    return unit.code if unit else None
+    return account_repo.unit_code_of(session, account)
 
 
 def public(session: Session, account: Account) -> AccountPublic:
@@ -89,12 +77,8 @@ def _check_role_unit(session: Session, role: str, unit_code: str | None) -> int 
     return None
 
 
-def _by_username(session: Session, username: str) -> Account | None:
-    return session.scalars(select(Account).where(col(Account.username) == username)).one_or_none()
-
-
 def require_account(session: Session, username: str) -> Account:
-    account = _by_username(session, username)
+    account = account_repo.by_username(session, username)
     if account is None:
         raise NotFound(f"no account {username!r}", field="username")
     return account
@@ -112,10 +96,10 @@ def create_account(
 ) -> AccountPublic:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
-        if _by_username(tx.session, username) is not None:
+        if account_repo.by_username(tx.session, username) is not None:
             raise Conflict(f"account {username!r} already exists", field="username")
         now = utc_now()
         account = Account(
@@ -142,11 +126,16 @@ def create_account(
 
 
 def _end_sessions(session: Session, account: Account, *, at: datetime) -> None:
-    session.execute(
-        update(LoginSession)
-        .where(col(LoginSession.account_id) == account.id, col(LoginSession.ended_at).is_(None))
-        .values(ended_at=at)
-    )
+    assert account.id is not None
+    account_repo.end_sessions(session, account_id=account.id, at=at)
+
+
+def _keep_an_admin(session: Session, *, field: str) -> None:
+    """Refuse a change that would leave no enabled admin to manage the accounts."""
+    if account_repo.enabled_admins(session) <= 1:
+        raise Conflict(
+            "the last enabled admin cannot lose the role", field=field, code="account.last_admin"
+        )
 
 
 def update_account(
@@ -167,6 +156,9 @@ def update_account(
         new_unit = unit_code if (role is not None or unit_code is not None) else before.unit
         if disabled is True and username == actor.username:
             raise Invalid("an admin cannot disable their own account", field="disabled")
+        losing_admin = before.role == ADMIN and not before.disabled
+        if losing_admin and (new_role != ADMIN or disabled is True):
+            _keep_an_admin(tx.session, field="role" if new_role != ADMIN else "disabled")
         account.unit_id = _check_role_unit(tx.session, new_role, new_unit)
         account.role = new_role
         if display_name is not None:
@@ -193,7 +185,7 @@ def update_account(
 def set_password(db: Database, *, actor: Actor, username: str, password: str) -> None:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
         account = require_account(tx.session, username)
@@ -211,51 +203,26 @@ def set_password(db: Database, *, actor: Actor, username: str, password: str) ->
 
 def list_accounts(db: Database) -> list[AccountPublic]:
     with db.read() as session:
-        accounts = session.scalars(select(Account).order_by(col(Account.username)))
-        return [public(session, a) for a in accounts]
-
-
-def _failures_since(
-    session: Session, *, column: Mapped[str], value: str, since: datetime
-) -> tuple[int, datetime | None]:
-    row = session.execute(
-        select(func.count(), func.min(col(LoginFailure.at))).where(
-            column == value, col(LoginFailure.at) > since
-        )
-    ).one()
-    return int(row[0]), row[1]
-
-
-def _check_rate(
-    session: Session, *, settings: Settings, username: str, address: str, now: datetime
-) -> None:
-    window = timedelta(minutes=settings.login_window_minutes)
-    since = now - window
-    for column, value, limit in (
-        (col(LoginFailure.username), username, settings.login_failures_per_account),
-        (col(LoginFailure.address), address, settings.login_failures_per_address),
-    ):
-        count, oldest = _failures_since(session, column=column, value=value, since=since)
-        if count >= limit and oldest is not None:
-            retry_after = max(1, int((oldest + window - now).total_seconds()) + 1)
-            raise TooManyAttempts(
-                "too many failed logins; wait before trying again", retry_after=retry_after
-            )
+        return [public(session, a) for a in account_repo.all_accounts(session)]
 
 
 def login(
     db: Database, *, settings: Settings, username: str, password: str, address: str
 ) -> OpenSession:
-    """Open a session for a correct password; every outcome is audited."""
+    """Open a session for a correct password; every outcome is audited.
+
+    The attempt is counted before the password is checked (see `login_limits`)."""
     now = utc_now()
+    with db.write() as tx:
+        login_limits.claim_attempt(
+            tx.session, settings=settings, username=username, address=address, now=now
+        )
     with db.read() as session:
-        _check_rate(session, settings=settings, username=username, address=address, now=now)
-        account = _by_username(session, username)
+        account = account_repo.by_username(session, username)
     ok = verify_password(password, account.password_hash if account else None)
     visitor = Actor(username=username, role="anonymous", address=address)
     if not ok or account is None or account.disabled:
         with db.write() as tx:
-            tx.session.add(LoginFailure(username=username, address=address, at=now))
             audit.record(
                 tx.session,
                 actor=visitor,
@@ -275,6 +242,7 @@ def login(
     with db.write() as tx:
         account = require_account(tx.session, username)
         assert account.id is not None
+        login_limits.succeeded(tx.session, username=username, address=address)
         tx.session.add(
             LoginSession(
                 token_hash=token_hash(token, secret=settings.secret_key),
@@ -309,23 +277,9 @@ def resolve(
     It runs before every request: one query, of plain columns."""
     now = utc_now()
     with db.read() as session:
-        row = session.execute(
-            select(
-                col(LoginSession.id),
-                col(LoginSession.csrf_token),
-                col(LoginSession.expires_at),
-                col(LoginSession.last_seen_at),
-                col(LoginSession.ended_at),
-                col(Account.username),
-                col(Account.role),
-                col(Account.display_name),
-                col(Account.disabled),
-                col(Unit.code),
-            )
-            .join(Account, col(LoginSession.account_id) == col(Account.id))
-            .outerjoin(Unit, col(Account.unit_id) == col(Unit.id))
-            .where(col(LoginSession.token_hash) == token_hash(token, secret=settings.secret_key))
-        ).one_or_none()
+        row = account_repo.session_by_token_hash(
+            session, token_hash(token, secret=settings.secret_key)
+        )
     if row is None:
         return None
     session_id, csrf_token, expires_at, last_seen_at, ended_at = row[:5]
@@ -335,11 +289,7 @@ def resolve(
         return None
     if (now - last_seen_at).total_seconds() > SESSION_TOUCH_SECONDS:
         with db.write() as tx:
-            tx.session.execute(
-                update(LoginSession)
-                .where(col(LoginSession.id) == session_id)
-                .values(last_seen_at=now)
-            )
+            account_repo.touch_session(tx.session, session_id=session_id, at=now)
     actor = Actor(
         username=username,
         role=role,
@@ -357,24 +307,12 @@ def live_sessions(db: Database, session_ids: Collection[int], *, settings: Setti
     now = utc_now()
     idle_since = now - timedelta(minutes=settings.session_idle_minutes)
     with db.read() as session:
-        return set(
-            session.scalars(
-                select(col(LoginSession.id))
-                .join(Account, col(LoginSession.account_id) == col(Account.id))
-                .where(
-                    col(LoginSession.id).in_(session_ids),
-                    col(LoginSession.ended_at).is_(None),
-                    col(LoginSession.expires_at) > now,
-                    col(LoginSession.last_seen_at) > idle_since,
-                    col(Account.disabled).is_(False),
-                )
-            )
-        )
+        return account_repo.live_session_ids(session, session_ids, now=now, idle_since=idle_since)
 
 
 def logout(db: Database, *, actor: Actor, session_id: int) -> None:
     with db.write() as tx:
-        login_session = tx.session.get(LoginSession, session_id)
+        login_session = account_repo.login_session(tx.session, session_id)
         if login_session is not None and login_session.ended_at is None:
             login_session.ended_at = utc_now()
         audit.record(

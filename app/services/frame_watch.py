@@ -18,7 +18,14 @@ from app.db.repositories import venues as venue_repo
 from app.services import flags, venues
 from app.services.context import Actor, utc_now
 from app.services.errors import Invalid, ServiceError
-from app.services.images import CleanImage, TooLarge, UnsupportedImage, store
+from app.services.images import (
+    CleanImage,
+    TooLarge,
+    UnsupportedImage,
+    check_structure,
+    store,
+)
+from app.services.source_urls import masked, source_url_problem
 from app.settings import Settings
 from frame_checks import (
     FrameError,
@@ -61,7 +68,7 @@ class FrameWatch:
         wanted = {
             code: (source.url, source.interval_seconds, source)
             for source, code, _ in configured
-            if source.enabled and source.url
+            if source.enabled and source.url and self._may_open(code, source.url)
         }
         for code, running in list(self._following.items()):
             if code not in wanted or wanted[code][:2] != running:
@@ -75,6 +82,13 @@ class FrameWatch:
             self._following[code] = (url, interval)
         self._sampling = True
         return len(self._following)
+
+    def _may_open(self, code: str, url: str) -> bool:
+        """A source stored before the allow-list changed is not opened either."""
+        problem = source_url_problem(url, settings=self.settings)
+        if problem is not None:
+            log.warning("venue %s: source %s not sampled: %s", code, masked(url), problem)
+        return problem is None
 
     @property
     def following(self) -> bool:
@@ -123,6 +137,7 @@ class FrameWatch:
 
     def check_pushed(self, code: str, data: bytes) -> SampleResult:
         """Check one frame posted by an external grabber for the venue."""
+        check_structure(data)
         try:
             frame = decode_frame(
                 data,

@@ -18,6 +18,14 @@ JPEG_MAGIC = b"\xff\xd8\xff"
 JPEG_QUALITY = 88
 # Start-of-frame markers carry the image size (DHT, JPG and DAC share the range but do not).
 SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+SOS, EOI = 0xDA, 0xD9
+# Every scan costs the decoder a pass over the whole image: a progressive JPEG has about ten, a
+# crafted one thousands (30,000 empty scans: ~23 s of CPU for 357 KiB). Segments in all, likewise.
+MAX_JPEG_SCANS = 64
+MAX_JPEG_SEGMENTS = 1000
+# A 5 MiB PNG in libpng's 8 KiB IDAT chunks has some 640; other chunks are a handful.
+MAX_PNG_CHUNKS = 1024
+MAX_PNG_ANCILLARY_CHUNKS = 64
 
 
 class UnsupportedImage(ServiceError):
@@ -64,8 +72,85 @@ def image_size(data: bytes) -> tuple[str, int, int]:
     raise UnsupportedImage("only PNG and JPEG images are accepted", field="body")
 
 
+def _count_jpeg_scans(data: bytes) -> None:
+    """Walk the JPEG's segments, skipping each scan's entropy-coded data, counting scans."""
+    scans = segments = 0
+    offset = 2
+    while offset + 4 <= len(data):
+        if data[offset] != 0xFF:
+            raise UnsupportedImage("corrupt JPEG structure", field="body", code="image.corrupt")
+        marker = data[offset + 1]
+        if marker == 0xFF:  # fill byte
+            offset += 1
+            continue
+        if marker == EOI:
+            return
+        segments += 1
+        if segments > MAX_JPEG_SEGMENTS:
+            raise UnsupportedImage(
+                f"the JPEG has more than {MAX_JPEG_SEGMENTS} segments",
+                field="body",
+                code="image.too_many_segments",
+            )
+        (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
+        if length < 2:
+            raise UnsupportedImage("corrupt JPEG segment", field="body", code="image.corrupt")
+        offset += 2 + length
+        if marker != SOS:
+            continue
+        scans += 1
+        if scans > MAX_JPEG_SCANS:
+            raise UnsupportedImage(
+                f"the JPEG has more than {MAX_JPEG_SCANS} scans",
+                field="body",
+                code="image.too_many_scans",
+            )
+        # Entropy-coded data runs to the next marker that is neither a stuffed 0xFF00 nor a
+        # restart marker (0xFFD0–0xFFD7).
+        while True:
+            offset = data.find(b"\xff", offset)
+            if offset < 0 or offset + 1 >= len(data):
+                return
+            following = data[offset + 1]
+            if following == 0x00 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                offset += 1 if following == 0xFF else 2
+                continue
+            break
+
+
+def _count_png_chunks(data: bytes) -> None:
+    chunks = ancillary = 0
+    offset = len(PNG_MAGIC)
+    while offset + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[offset : offset + 4])
+        kind = data[offset + 4 : offset + 8]
+        chunks += 1
+        if kind not in (b"IDAT", b"IEND"):
+            ancillary += 1
+        if chunks > MAX_PNG_CHUNKS or ancillary > MAX_PNG_ANCILLARY_CHUNKS:
+            raise UnsupportedImage(
+                f"the PNG has more than {MAX_PNG_CHUNKS} chunks or more than "
+                f"{MAX_PNG_ANCILLARY_CHUNKS} besides its image data",
+                field="body",
+                code="image.too_many_chunks",
+            )
+        if kind == b"IEND":
+            return
+        offset += 12 + length
+
+
+def check_structure(data: bytes) -> None:
+    """Refuse, before any decoding, an image whose structure would make decoding costly: too
+    many JPEG scans or segments, too many PNG chunks. Reads only markers and chunk headers."""
+    if data.startswith(JPEG_MAGIC):
+        _count_jpeg_scans(data)
+    elif data.startswith(PNG_MAGIC):
+        _count_png_chunks(data)
+
+
 def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
     _, width, height = image_size(data)
+    check_structure(data)
     if width == 0 or height == 0:
         raise UnsupportedImage("image has no pixels", field="body")
     if width * height > max_pixels:

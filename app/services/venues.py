@@ -17,6 +17,7 @@ from app.services import audit
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, NotFound
 from app.services.images import CleanImage, UnsupportedImage, store
+from app.services.source_urls import check_source_url, masked, with_stored_credentials
 from app.services.units import require_unit
 from app.settings import Settings
 from app.timezone import iso
@@ -46,7 +47,7 @@ def _public(source: VenueSource | None, *, code: str, name: str, settings: Setti
     return VenuePublic(
         unit=code,
         name=name,
-        url=source.url,
+        url=masked(source.url),
         interval_seconds=source.interval_seconds,
         enabled=source.enabled,
         thresholds=source.thresholds or {},
@@ -100,13 +101,16 @@ def configure(
         unit = require_unit(tx.session, unit_code)
         assert unit.id is not None
         source = venue_repo.source_of(tx.session, unit_id=unit.id)
+        if url is not None:
+            url = with_stored_credentials(url, stored=source.url if source else None)
+            check_source_url(url, settings=settings)
         before = None
         if source is None:
             source = VenueSource(unit_id=unit.id, thresholds={})
             tx.session.add(source)
         else:
             before = {
-                "url": source.url,
+                "url": masked(source.url),
                 "interval_seconds": source.interval_seconds,
                 "enabled": source.enabled,
                 "thresholds": source.thresholds,
@@ -121,7 +125,7 @@ def configure(
             entity_key=unit.code,
             before=before,
             after={
-                "url": url,
+                "url": masked(url),
                 "interval_seconds": interval_seconds,
                 "enabled": enabled,
                 "thresholds": thresholds,
@@ -206,4 +210,11 @@ def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
         source = venue_repo.source_of(session, unit_id=unit.id)
         if source is None or source.reference is None:
             raise NotFound(f"venue {unit_code} has no reference frame", field="unit")
-        return settings.evidence_dir / source.reference
+        path = settings.evidence_dir / source.reference
+    if not path.is_file():
+        raise NotFound(
+            f"the reference frame of venue {unit_code} is missing from storage",
+            field="unit",
+            code="venue.reference_missing",
+        )
+    return path

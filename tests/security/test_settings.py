@@ -41,6 +41,25 @@ def test_production_refuses_the_default_secret_from_the_environment(
         Settings()
 
 
+@pytest.mark.parametrize("environment", ["staging", "prod", "Production", "demo"])
+def test_every_environment_but_development_and_test_refuses_the_default_secret(
+    environment: str,
+) -> None:
+    with pytest.raises(ValidationError, match="SECRET_KEY"):
+        Settings(environment=environment, allowed_origins=ORIGINS)
+
+
+@pytest.mark.parametrize("secret", ["short-secret-TAIL9Q", "x" * 20 + "TAIL9Q"])
+def test_a_refused_secret_is_never_printed(secret: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VCWATCH_SECRET_KEY", secret)
+    with pytest.raises(ValidationError) as refused:
+        Settings(environment="production", allowed_origins=ORIGINS)
+    shown = str(refused.value) + repr(refused.value)
+    for size in range(3, len(secret) + 1):
+        assert secret[-size:] not in shown
+        assert secret[:size] not in shown
+
+
 def test_production_starts_with_a_real_secret_and_origins() -> None:
     settings = Settings(environment="production", secret_key=SECRET, allowed_origins=ORIGINS)
     assert settings.secret_key == SECRET

@@ -9,13 +9,14 @@ from app.api.deps import ActorDep, DbDep
 from app.roles import Role
 from app.schemas.public import AccountPublic, AuditEntryPublic, Page
 from app.schemas.records import Moment, Name, UnitCode
+from app.schemas.text import OneLine
 from app.services import accounts, audit_log
 
 router = APIRouter(tags=["accounts"])
 Username = Annotated[
     str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-@]+$")
 ]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=128), OneLine]
 
 
 class AccountCreate(BaseModel):

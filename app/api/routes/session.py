@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 from app.api.deps import AccessDep, DbDep, SettingsDep
 from app.api.session_cookie import clear_session_cookie, set_session_cookie
 from app.schemas.public import AccountPublic, SessionPublic
+from app.schemas.text import OneLine
 from app.services import accounts
 from app.services.context import Actor
 from app.timezone import iso
@@ -21,7 +22,7 @@ class LoginRequest(BaseModel):
     username: Annotated[
         str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-@]+$")
     ]
-    password: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=128), OneLine]
 
 
 def _account(access_actor: Actor) -> AccountPublic:
