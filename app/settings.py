@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     port: int = 8000
     access_log: bool = False  # uvicorn's line per request; writes are in the audit log anyway
     timezone: str = "Asia/Shanghai"
+    # Who issues the annual table: printed on it and on its PDF (VCWATCH_ISSUING_OFFICE).
+    issuing_office: str = Field(default="三明市人民政府办公室", min_length=1, max_length=100)
     max_upload_bytes: int = 5 * 1024 * 1024
     max_image_pixels: int = 4096 * 4096
     session_idle_minutes: int = 120
