@@ -179,8 +179,9 @@ class AnnualTable:
     @property
     def meta(self) -> str:
         """The line under the title: edition, both moments, and whether it is final."""
+        edition = "" if self.edition in self.edition_title else f"（{self.edition}版）"
         parts = [
-            f"考核细则：{self.edition_title}（{self.edition}版）",
+            f"考核细则：{self.edition_title}{edition}",
             f"扣分统计截至{chinese_moment(self.as_of)}",
             f"会议室和人员配备以{chinese_moment(self.register_at)}登记为准",
             self.status,
