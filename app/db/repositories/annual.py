@@ -57,7 +57,7 @@ def voided_by(as_of: datetime) -> ColumnElement[bool]:
     return and_(col(Incident.at) <= as_of, col(Incident.voided_at) <= as_of)
 
 
-def _table_rows(*, with_void: bool = True) -> Select[Any]:
+def _table_rows(*, with_void: bool = True) -> Select[*tuple[Any, ...]]:
     # Rows that count have no void to show: its columns are left out (each read costs).
     void = (
         (col(Incident.voided_at), col(Incident.voided_by), col(Incident.void_reason))
@@ -86,7 +86,7 @@ def meetings(session: Session) -> dict[int, MeetingLine]:
     return {meeting_id: MeetingLine(title, starts_at) for meeting_id, title, starts_at in rows}
 
 
-def _stream(session: Session, query: Select[Any]) -> Iterator[TableRow]:
+def _stream(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[TableRow]:
     # Plain column tuples on the session's connection, a batch at a time (a server-side cursor
     # on PostgreSQL): a year's table reads every row once, so no ORM objects are built.
     connection = session.connection().execution_options(yield_per=BATCH)

@@ -66,7 +66,7 @@ def by_key(session: Session, key: str) -> IncidentRow | None:
     return IncidentRow(*row) if row else None
 
 
-def matching_ids(where: IncidentFilter) -> Select[tuple[int | None]]:
+def matching_ids(where: IncidentFilter) -> Select[int | None]:
     """The ids of the incidents that match `where`.
 
     Matching runs on incident ids alone, units and meetings given by their ids, so the scoring

@@ -162,12 +162,12 @@ def indicator_sheet(book: xlsxwriter.Workbook, formats: _Formats, table: AnnualT
     for city in table.cities:
         sheet.write_number(row, 0, city.rank, formats.centre)
         sheet.write_string(row, 1, city.name, formats.text)
-        for index, item in enumerate(city.items):
+        for index, figures in enumerate(city.items):
             column = 2 + 3 * index
-            sheet.write_number(row, column, item.occurrences, formats.count)
-            sheet.write_number(row, column + 1, item.raw, formats.points)
+            sheet.write_number(row, column, figures.occurrences, formats.count)
+            sheet.write_number(row, column + 1, figures.raw, formats.points)
             sheet.write_number(
-                row, column + 2, item.capped, formats.binds if item.binds else formats.points
+                row, column + 2, figures.capped, formats.binds if figures.binds else formats.points
             )
         sheet.write_number(row, first_total, city.before_cap, formats.points)
         sheet.write_number(
@@ -237,32 +237,35 @@ def city_sheet(
         name = f"{unit.name}{OWN_VENUE}" if unit.own_venue else unit.name
         sheet.write_string(row, 0, name, formats.text)
         sheet.write_string(row, 1, unit.code, formats.centre)
-        for index, item in enumerate(unit.items):
-            sheet.write_number(row, 2 + 2 * index, item.occurrences, formats.count)
-            sheet.write_number(row, 3 + 2 * index, item.raw, formats.points)
+        for index, figures in enumerate(unit.items):
+            sheet.write_number(row, 2 + 2 * index, figures.occurrences, formats.count)
+            sheet.write_number(row, 3 + 2 * index, figures.raw, formats.points)
         sheet.write_number(row, total_column, unit.total, formats.points)
         row += 1
 
     sheet.write_string(row, 0, "全市合计（未封顶）", formats.total_text)
     sheet.write_string(row, 1, section.code, formats.total_text)
-    for index, item in enumerate(section.items):
-        sheet.write_number(row, 2 + 2 * index, item.occurrences, formats.total_count)
-        sheet.write_number(row, 3 + 2 * index, item.raw, formats.total)
+    for index, figures in enumerate(section.items):
+        sheet.write_number(row, 2 + 2 * index, figures.occurrences, formats.total_count)
+        sheet.write_number(row, 3 + 2 * index, figures.raw, formats.total)
     sheet.write_number(row, total_column, section.raw_total, formats.total)
     row += 1
     sheet.write_string(row, 0, "项目上限", formats.total_text)
     sheet.write_blank(row, 1, None, formats.total_text)
-    for index, item in enumerate(section.items):
+    for index, figures in enumerate(section.items):
         sheet.write_blank(row, 2 + 2 * index, None, formats.total_text)
-        sheet.write_number(row, 3 + 2 * index, item.cap, formats.total)
+        sheet.write_number(row, 3 + 2 * index, figures.cap, formats.total)
     sheet.write_blank(row, total_column, None, formats.total_text)
     row += 1
     sheet.write_string(row, 0, "计入（封顶后）", formats.total_text)
     sheet.write_blank(row, 1, None, formats.total_text)
-    for index, item in enumerate(section.items):
+    for index, figures in enumerate(section.items):
         sheet.write_blank(row, 2 + 2 * index, None, formats.total_text)
         sheet.write_number(
-            row, 3 + 2 * index, item.capped, formats.total_binds if item.binds else formats.total
+            row,
+            3 + 2 * index,
+            figures.capped,
+            formats.total_binds if figures.binds else formats.total,
         )
     sheet.write_number(row, total_column, section.before_cap, formats.total)
     row += 1
