@@ -34,6 +34,7 @@ from app.services.annual_table.rows import (  # noqa: E402
     register_lines,
     table_source,
 )
+from app.services.scores import get_standings  # noqa: E402
 from app.timezone import ASSESSMENT_ZONE as LOCAL  # noqa: E402
 
 OFFICE = "三明市人民政府办公室"
@@ -41,8 +42,9 @@ OFFICE = "三明市人民政府办公室"
 
 def _lines(db: Database, year: int) -> Iterator[list[Any]]:
     """The 扣分明细 lines as plain cell values (times as naive local date-times)."""
+    public = get_standings(db, year=year, as_of=None)
     with db.read() as session:
-        source = table_source(session, year=year, as_of=None)
+        source = table_source(session, public=public)
         tally = source.tally()
         table = annual_table(session, source, issuing_office=OFFICE, tally=tally)
         for head, (at, *tail) in chain(

@@ -25,12 +25,14 @@ from app.services.annual_table.rows import (
     voided_lines,
 )
 from app.services.periods import period_of_year
+from app.services.scores import get_standings
 
 
 def annual(db: Database, *, year: int, as_of: datetime | None, issuing_office: str) -> AnnualTable:
     """The table's figures and reasons (the printed report draws them)."""
+    public = get_standings(db, year=year, as_of=as_of)
     with db.read() as session:
-        source = table_source(session, year=year, as_of=as_of)
+        source = table_source(session, public=public)
         tally = tally_counted(session, source)
         return annual_table(session, source, issuing_office=issuing_office, tally=tally)
 
@@ -38,8 +40,9 @@ def annual(db: Database, *, year: int, as_of: datetime | None, issuing_office: s
 def standings_xlsx(
     db: Database, *, year: int, as_of: datetime | None, issuing_office: str
 ) -> bytes:
+    public = get_standings(db, year=year, as_of=as_of)
     with db.read() as session:
-        source = table_source(session, year=year, as_of=as_of)
+        source = table_source(session, public=public)
         figures = annual_table(session, source, issuing_office=issuing_office, tally=source.tally())
         tally = source.tally()
         return xlsx.standings_workbook(
@@ -66,8 +69,9 @@ def incidents_csv(
     where = replace(where, period_id=period.id)
 
     def chunks() -> Iterator[str]:
+        public = get_standings(db, year=year, as_of=as_of)
         with db.read() as session:
-            source = table_source(session, year=year, as_of=as_of)
+            source = table_source(session, public=public)
             yield from csv_chunks(CSV_HEADINGS, csv_lines(session, source, where=where))
 
     return chunks()

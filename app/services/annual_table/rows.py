@@ -28,7 +28,6 @@ from app.schemas.public import CityScorePublic, ItemScorePublic, StandingsPublic
 from app.services.annual_table.cells import chinese_date, chinese_moment, minute, safe_text
 from app.services.periods import period_of_year
 from app.services.register import room_entry, staffing_entry
-from app.services.scores import standings_in, standings_public
 
 TITLE = "视频会议（10分）考核结果"
 CHECKPOINT_NAMES = {"half_day": "会前半天", "two_hours": "会前两小时"}
@@ -373,21 +372,16 @@ class TableSource:
         return ReasonTally(self.meetings)
 
 
-def table_source(session: Session, *, year: int, as_of: datetime | None) -> TableSource:
-    period, rulebook = period_of_year(session, year)
+def table_source(session: Session, *, public: StandingsPublic) -> TableSource:
+    """What the table of `public` — the standings exactly as `GET /api/scores` gives them,
+    finalized or not — is made from: its incidents are those that count at its `as_of`."""
+    period, rulebook = period_of_year(session, public.year)
     assert period.id is not None
-    standings, _ = standings_in(session, year=year, as_of=as_of)
-    public = standings_public(standings, year=year)
-    # Until the standings carry their register moment, the register is read at `as_of`, as
-    # they read it; then at theirs.
-    register_at = _moment(getattr(public, "register_at", None), standings.as_of)
+    as_of = datetime.fromisoformat(public.as_of)
+    # Standings that do not state their register moment read the register at `as_of`.
+    register_at = _moment(getattr(public, "register_at", None), as_of)
     return TableSource(
-        public,
-        rulebook,
-        period.id,
-        standings.as_of,
-        register_at,
-        annual_repo.meetings(session),
+        public, rulebook, period.id, as_of, register_at, annual_repo.meetings(session)
     )
 
 
