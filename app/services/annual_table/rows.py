@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlmodel import Session
 
@@ -268,40 +268,45 @@ class ReasonTally:
         return tally
 
     def lines(self, names: _Names) -> dict[tuple[str, str], list[ReasonLine]]:
-        """Per (unit, item), the reason lines: by meeting date, checkpoint and type."""
-        grouped: dict[tuple[str, str], list[tuple[tuple[Any, ...], str, int]]] = {}
-        meeting_texts: dict[int | None, str] = {}
+        """Per (unit, item), the reason lines: by meeting date, checkpoint and type; past
+        REASON_LINES, the rest summed on one line (their texts are never made)."""
+        grouped: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
         for (unit, type_code, meeting_id, checkpoint), (count, first, last) in self.counts.items():
             item_code = names.item_of_type.get(type_code)
             if item_code is None:
                 continue
+            meeting = self.meetings.get(meeting_id) if meeting_id is not None else None
+            order = (meeting.starts_at if meeting else first, checkpoint or "", type_code)
+            entry = (order, type_code, meeting_id, checkpoint, count, first, last)
+            grouped.setdefault((unit, item_code), []).append(entry)
+        meeting_texts: dict[int, str] = {}
+
+        def text_of(entry: tuple[Any, ...]) -> str:
+            _, type_code, meeting_id, checkpoint, _, first, last = entry
             kind = names.type_name(type_code)
             meeting = self.meetings.get(meeting_id) if meeting_id is not None else None
-            if meeting is not None:
-                said = meeting_texts.get(meeting_id)
-                if said is None:
-                    said = f"{chinese_date(meeting.starts_at)} {safe_text(meeting.title)}"
-                    meeting_texts[meeting_id] = said
-                parts = [said]
-                if checkpoint:
-                    parts.append(CHECKPOINT_NAMES.get(checkpoint, checkpoint))
-                parts.append(kind)
-                text, order = " ".join(parts), (meeting.starts_at, checkpoint or "", type_code)
-            else:
+            if meeting is None:
                 since, until = chinese_date(first), chinese_date(last)
-                text = f"{kind}（{since}）" if since == until else f"{kind}（{since}至{until}）"
-                order = (first, "", type_code)
-            grouped.setdefault((unit, item_code), []).append((order, text, count))
+                return f"{kind}（{since}）" if since == until else f"{kind}（{since}至{until}）"
+            said = meeting_texts.get(meeting_id)
+            if said is None:
+                said = f"{chinese_date(meeting.starts_at)} {safe_text(meeting.title)}"
+                meeting_texts[meeting_id] = said
+            if checkpoint:
+                return f"{said} {CHECKPOINT_NAMES.get(checkpoint, checkpoint)} {kind}"
+            return f"{said} {kind}"
+
         lines: dict[tuple[str, str], list[ReasonLine]] = {}
         for (unit, item_code), entries in grouped.items():
             entries.sort(key=lambda entry: entry[0])
             points = names.points[item_code]
-            found = [ReasonLine(item_code, text, n, points * n) for _, text, n in entries]
-            if len(found) > REASON_LINES:
-                kept, rest = found[: REASON_LINES - 1], found[REASON_LINES - 1 :]
-                count = sum(line.occurrences for line in rest)
+            kept = entries if len(entries) <= REASON_LINES else entries[: REASON_LINES - 1]
+            found = [ReasonLine(item_code, text_of(e), e[4], points * e[4]) for e in kept]
+            if len(kept) < len(entries):
+                rest = entries[len(kept) :]
+                count = sum(e[4] for e in rest)
                 text = f"其余{len(rest)}项（详见扣分明细）"
-                found = [*kept, ReasonLine(item_code, text, count, points * count)]
+                found.append(ReasonLine(item_code, text, count, points * count))
             lines[(unit, item_code)] = found
         return lines
 
@@ -474,11 +479,11 @@ def annual_table(
 # ---------------------------------------------------------------------------------------------
 
 
-class DetailLine(NamedTuple):
-    head: tuple[Cell, ...]  # DETAIL_HEADINGS[:DETAIL_HEAD], shared between lines
-    # DETAIL_HEADINGS[DETAIL_HEAD:]: the moment (a writer shows it as local time), the source,
-    # the note, who logged it, the evidence, the key
-    tail: tuple[datetime, str, str, str, str, str]
+# A line of the 扣分明细: (head, tail). The head is DETAIL_HEADINGS[:DETAIL_HEAD], one tuple
+# shared by the lines of a unit, type, meeting and checkpoint; the tail DETAIL_HEADINGS[
+# DETAIL_HEAD:]: the moment (a writer shows it as local time), the source, the note, who logged
+# it, the evidence, the key. A plain tuple: a year's export makes one per incident.
+DetailLine = tuple[tuple[Cell, ...], tuple[datetime, str, str, str, str, str]]
 
 
 def _text(value: str | None) -> str:
@@ -535,7 +540,7 @@ class _Lines:
         )
 
     def detail(self, row: TableRow) -> DetailLine:
-        return DetailLine(self.head(row), self.tail(row))
+        return (self.head(row), self.tail(row))
 
 
 def register_lines(table: AnnualTable) -> Iterator[DetailLine]:
@@ -559,7 +564,7 @@ def register_lines(table: AnnualTable) -> Iterator[DetailLine]:
                     "",
                     "",
                 )
-                yield DetailLine(head, (at, REGISTER_SOURCE, "", "", "", ""))
+                yield (head, (at, REGISTER_SOURCE, "", "", "", ""))
 
 
 def counted_lines(
@@ -580,7 +585,7 @@ def counted_lines(
                 entry[1] = row.at
             elif row.at > entry[2]:
                 entry[2] = row.at
-        yield DetailLine(heads.get(key) or lines.head(row), tail(row))
+        yield (heads.get(key) or lines.head(row), tail(row))
 
 
 def voided_lines(session: Session, source: TableSource) -> Iterator[tuple[Cell, ...]]:

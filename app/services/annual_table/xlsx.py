@@ -11,11 +11,14 @@ strings, numbers with the column's style). The archive is always written with zi
 from __future__ import annotations
 
 import io
+import queue
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from typing import IO
 
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
@@ -514,11 +517,38 @@ def _write_part(target: zipfile.ZipFile, name: str, xml: str, rows: Iterator[str
     try:
         with target.open(name, "w", force_zip64=True) as part:
             part.write(head.encode("utf-8"))
-            for chunk in rows:
-                part.write(chunk.encode("utf-8"))
+            _write_behind(part, rows)
             part.write(f"</sheetData>{tail}".encode())
     finally:
         target.compresslevel = level
+
+
+def _write_behind(part: IO[bytes], chunks: Iterator[str]) -> None:
+    """Writes `chunks` from a second thread while the next ones are made: zlib lets go of the
+    GIL while it compresses, so on two cores making and compressing overlap."""
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+    failed: list[BaseException] = []
+
+    def drain() -> None:
+        while (data := pending.get()) is not None:
+            if not failed:
+                try:
+                    part.write(data)
+                except BaseException as error:  # handed to the caller below
+                    failed.append(error)
+
+    writer = threading.Thread(target=drain, name="xlsx-writer", daemon=True)
+    writer.start()
+    try:
+        for chunk in chunks:
+            if failed:
+                break
+            pending.put(chunk.encode("utf-8"))
+    finally:
+        pending.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def standings_workbook(
