@@ -498,13 +498,26 @@ class _Lines:
         self.meetings = source.meetings
         self.heads: dict[tuple[object, ...], tuple[Cell, ...]] = {}
         self.people: dict[str, str] = {}
+        self.meeting_cells: dict[int | None, tuple[str, str]] = {None: ("", "")}
+
+    def meeting(self, meeting_id: int | None) -> tuple[str, str]:
+        """A meeting's title and start, as cells."""
+        cells = self.meeting_cells.get(meeting_id)
+        if cells is None:
+            meeting = self.meetings.get(meeting_id) if meeting_id is not None else None
+            cells = (
+                ("", "")
+                if meeting is None
+                else (safe_text(meeting.title), minute(meeting.starts_at))
+            )
+            self.meeting_cells[meeting_id] = cells
+        return cells
 
     def head(self, row: TableRow) -> tuple[Cell, ...]:
         key = (row.unit, row.type_code, row.meeting_id, row.checkpoint)
         head = self.heads.get(key)
         if head is None:
             city, unit = self.names.unit(row.unit)
-            meeting = self.meetings.get(row.meeting_id) if row.meeting_id is not None else None
             head = self.heads[key] = (
                 city,
                 row.unit,
@@ -513,8 +526,7 @@ class _Lines:
                 self.names.type_name(row.type_code),
                 1,
                 self.names.points.get(row.item_code, Decimal("0.00")),
-                safe_text(meeting.title) if meeting else "",
-                minute(meeting.starts_at) if meeting else "",
+                *self.meeting(row.meeting_id),
                 CHECKPOINT_NAMES.get(row.checkpoint, row.checkpoint) if row.checkpoint else "",
             )
         return head

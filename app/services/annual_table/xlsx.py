@@ -415,6 +415,7 @@ class _LongRows:
         self.time_cell = f'<c s="{time_style}"><v>{{}}</v></c>'
         self.offsets: dict[float, float] = {}  # the zone's offset per UTC hour
         self.heads: dict[int, tuple[tuple[Cell, ...], str]] = {}
+        self.parts: dict[tuple[int, tuple[Cell, ...]], str] = {}
 
     def moment(self, at: datetime) -> str:
         """A moment as a spreadsheet date-time (days since 1899-12-30, assessment-zone local
@@ -442,13 +443,24 @@ class _LongRows:
         the entry keeps it alive, so its id is not reused while cached)."""
         entry = self.heads.get(id(values))
         if entry is None or entry[0] is not values:
-            entry = self.heads[id(values)] = (
-                values,
-                self.cells(values, points_column=POINTS_COLUMN),
-            )
+            # A head is its unit's, its type's and its meeting's cells: each part laid out once.
+            xml = "".join(self.part(values[start:end], start) for start, end in _HEAD_PARTS)
+            entry = self.heads[id(values)] = (values, xml)
         return entry[1]
 
+    def part(self, values: tuple[Cell, ...], start: int) -> str:
+        xml = self.parts.get((start, values))
+        if xml is None:
+            xml = self.parts[(start, values)] = "".join(
+                self.cell(v, points=start + i == POINTS_COLUMN) for i, v in enumerate(values)
+            )
+        return xml
 
+
+# The head's parts: the unit (city, code, name), the type (item, type, count, points), the
+# meeting (title, start) and the checkpoint.
+_HEAD_PARTS = ((0, 3), (3, 7), (7, 9), (9, DETAIL_HEAD))
+assert DETAIL_HEADINGS[7:9] == ("会议", "会议时间") and DETAIL_HEAD == 10
 # The detail line's tail, in rows.DETAIL_HEADINGS order: the moment is a date-time cell, the
 # key needs no escaping (letters, digits and ._:- only), the source and the person repeat.
 assert DETAIL_HEADINGS[DETAIL_HEAD:] == ("发生时间", "来源", "说明", "记录人", "证据", "编号")
@@ -470,17 +482,20 @@ def _inline(text: str) -> str:
 
 def _detail_xml(lines: Iterator[DetailLine], layout: _LongRows, *, first_row: int) -> Iterator[str]:
     chunk: list[str] = []
-    shared, head_xml, inline, moment = (
-        layout.strings.cell,
-        layout.head,
-        _INLINE.format,
-        layout.moment,
-    )
+    shared, head_xml, inline = layout.strings.cell, layout.head, _INLINE.format
+    offsets, moment, time_cell = layout.offsets, layout.moment, layout.time_cell
     for number, (head, (at, source, note, person, evidence, key)) in enumerate(
         lines, start=first_row
     ):
+        # `layout.moment`, inline for the common case (the offset of that hour is known)
+        stamp = at.timestamp()
+        offset = offsets.get(stamp // 3600)
+        if offset is None:
+            when = moment(at)
+        else:
+            when = time_cell.format(((stamp + offset) // 60) / 1440 + _EXCEL_EPOCH_DAYS)
         chunk.append(
-            f'<row r="{number}">{head_xml(head)}{moment(at)}{shared(source)}{_inline(note)}'
+            f'<row r="{number}">{head_xml(head)}{when}{shared(source)}{_inline(note)}'
             f"{shared(person)}{_inline(evidence)}{inline(key)}</row>"
         )
         if len(chunk) == _ROWS_PER_CHUNK:
