@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     # Request bodies: every route's default, the image uploads', and the records import's (the
     # two larger ones only for a logged-in caller).
     max_body_bytes: int = 1024 * 1024
+    # Who issues the annual table: printed on it and on its PDF (VCWATCH_ISSUING_OFFICE).
+    issuing_office: str = Field(default="三明市人民政府办公室", min_length=1, max_length=100)
     max_upload_bytes: int = 5 * 1024 * 1024
     max_import_bytes: int = 256 * 1024 * 1024
     max_image_pixels: int = 4096 * 4096

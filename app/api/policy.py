@@ -126,6 +126,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/records"): allow(ADMIN, REVIEWER),
     ("GET", "/api/exports/standings.xlsx"): allow(ADMIN, REVIEWER),
     ("GET", "/api/exports/incidents.csv"): allow(ADMIN, REVIEWER),
+    ("GET", "/api/exports/annual.pdf"): allow(ADMIN, REVIEWER),
+    ("GET", "/api/reports/annual"): allow(ADMIN, REVIEWER),
     ("POST", "/api/records"): allow(ADMIN),
 }
 

@@ -6,27 +6,70 @@ from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import DbDep
-from app.schemas.records import Moment, Year
+from app.api.deps import AccessDep, DbDep, SettingsDep
+from app.db.repositories.incidents import IncidentFilter
+from app.schemas.annual_table import AnnualTablePublic
+from app.schemas.records import MeetingKey, Moment, Source, TypeCode, UnitCode, Year
 from app.services import exports
+from app.services.annual_table.public import table_public
 
 router = APIRouter(tags=["exports"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
 @router.get(
     "/api/exports/standings.xlsx",
     response_class=Response,
-    responses={200: {"content": {XLSX: {}}, "description": "The annual assessment table"}},
+    responses={200: {"content": {XLSX: {}}, "description": "The official annual table"}},
 )
 async def standings_xlsx(
-    db: DbDep, year: Annotated[Year, Query()], as_of: Annotated[Moment | None, Query()] = None
+    db: DbDep,
+    settings: SettingsDep,
+    year: Annotated[Year, Query()],
+    as_of: Annotated[Moment | None, Query()] = None,
 ) -> Response:
-    data = await run_in_threadpool(exports.standings_xlsx, db, year=year, as_of=as_of)
-    filename = f"vcwatch-{year}-standings.xlsx"
-    return Response(
-        data, media_type=XLSX, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    data = await run_in_threadpool(
+        exports.standings_xlsx,
+        db,
+        year=year,
+        as_of=as_of,
+        issuing_office=settings.issuing_office,
     )
+    return Response(data, media_type=XLSX, headers=_attachment(f"vcwatch-{year}-standings.xlsx"))
+
+
+@router.get(
+    "/api/exports/annual.pdf",
+    response_class=Response,
+    responses={200: {"content": {PDF: {}}, "description": "The official annual table"}},
+)
+async def annual_pdf(
+    db: DbDep,
+    settings: SettingsDep,
+    year: Annotated[Year, Query()],
+    as_of: Annotated[Moment | None, Query()] = None,
+) -> Response:
+    data = await run_in_threadpool(
+        exports.annual_pdf, db, year=year, as_of=as_of, issuing_office=settings.issuing_office
+    )
+    return Response(data, media_type=PDF, headers=_attachment(f"vcwatch-{year}-annual.pdf"))
+
+
+@router.get("/api/reports/annual")
+def annual_report(
+    db: DbDep,
+    settings: SettingsDep,
+    year: Annotated[Year, Query()],
+    as_of: Annotated[Moment | None, Query()] = None,
+) -> AnnualTablePublic:
+    """The official annual table's figures and reasons, and who issues it (the printed report)."""
+    table = exports.annual(db, year=year, as_of=as_of, issuing_office=settings.issuing_office)
+    return table_public(table)
 
 
 @router.get(
@@ -34,11 +77,35 @@ async def standings_xlsx(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/csv": {}}, "description": "The year's incident list"}},
 )
-def incidents_csv(db: DbDep, year: Annotated[Year, Query()]) -> StreamingResponse:
-    chunks = exports.incidents_csv(db, year=year)
-    filename = f"vcwatch-{year}-incidents.csv"
+def incidents_csv(
+    db: DbDep,
+    access: AccessDep,
+    year: Annotated[Year, Query()],
+    as_of: Annotated[Moment | None, Query()] = None,
+    unit: Annotated[list[UnitCode] | None, Query()] = None,
+    item: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
+    type: Annotated[TypeCode | None, Query()] = None,
+    meeting: Annotated[MeetingKey | None, Query()] = None,
+    at_from: Annotated[Moment | None, Query(alias="from")] = None,
+    at_before: Annotated[Moment | None, Query(alias="to")] = None,
+    voided: Annotated[bool | None, Query()] = None,
+    source: Annotated[Source | None, Query()] = None,
+) -> StreamingResponse:
+    """The incidents the review page's list shows with the same filters, as they stand at
+    `as_of`: the state column and the void say what counted then."""
+    where = IncidentFilter(
+        units=access.narrow(unit),
+        item=item,
+        type_code=type,
+        meeting=meeting,
+        start=at_from,
+        end=at_before,
+        voided=voided,
+        source=source,
+    )
+    chunks = exports.incidents_csv(db, year=year, as_of=as_of, where=where)
     return StreamingResponse(
         chunks,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers=_attachment(f"vcwatch-{year}-incidents.csv"),
     )

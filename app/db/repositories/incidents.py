@@ -66,14 +66,11 @@ def by_key(session: Session, key: str) -> IncidentRow | None:
     return IncidentRow(*row) if row else None
 
 
-def listing(
-    session: Session, *, where: IncidentFilter, limit: int, offset: int
-) -> tuple[list[IncidentRow], int]:
-    """A page of incidents, newest first, and how many match.
+def matching_ids(where: IncidentFilter) -> Select[int | None]:
+    """The ids of the incidents that match `where`.
 
-    Matching and ordering run on incident ids alone, units and meetings given by their ids, so
-    the scoring index (period, unit, type, at, voided) answers most filters without reading the
-    table; only the page's rows are then read in full."""
+    Matching runs on incident ids alone, units and meetings given by their ids, so the scoring
+    index (period, unit, type, at, voided) answers most filters without reading the table."""
     ids = select(col(Incident.id))
     if where.period_id is not None:
         ids = ids.where(col(Incident.period_id) == where.period_id)
@@ -99,6 +96,17 @@ def listing(
         ids = ids.where(col(Incident.voided_at).is_not(None))
     elif where.voided is False:
         ids = ids.where(col(Incident.voided_at).is_(None))
+    return ids
+
+
+def listing(
+    session: Session, *, where: IncidentFilter, limit: int, offset: int
+) -> tuple[list[IncidentRow], int]:
+    """A page of incidents, newest first, and how many match.
+
+    Matching and ordering run on incident ids (`matching_ids`); only the page's rows are then
+    read in full."""
+    ids = matching_ids(where)
     total = count_of(session, ids)
     newest_first = (col(Incident.at).desc(), col(Incident.id).desc())
     page = ids.order_by(*newest_first).limit(limit).offset(offset)

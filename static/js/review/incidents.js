@@ -271,7 +271,9 @@ export function createIncidentList(container, unit, { openObjections }) {
     const mine = ++request;
     body.setAttribute("aria-busy", "true");
     try {
-      const page = await api("GET", `/api/incidents?${incidentQuery(unit, filters)}`);
+      const query = incidentQuery(unit, filters);
+      controls.dataset.query = query.toString(); // the CSV export follows it (exports.js)
+      const page = await api("GET", `/api/incidents?${query}`);
       if (mine !== request) return;
       lastPage = page;
       drawPage();

@@ -13,7 +13,8 @@ import { clear, h, shanghaiIso, shanghaiLocalInput, shanghaiMinute } from "./dom
 import { MESSAGES } from "./messages.js";
 import { notifyError } from "./notice.js";
 import { loadMine, loadQueue, renderMine, renderQueue } from "./objections.js";
-import { renderReport } from "./report.js";
+import { bindExportLinks, updateExportLinks } from "./exports.js";
+import { printReport, renderReport } from "./report.js";
 import { renderStandings } from "./standings.js";
 import { canExport, canRule, indexUnits, isCountyAccount, state } from "./state.js";
 import { renderUnit } from "./unit.js";
@@ -107,6 +108,7 @@ function drawBar() {
     $("export-csv").setAttribute("download", `vcwatch-${year}-incidents.csv`);
     $("export-json").href = `/api/records?${new URLSearchParams({ year })}`;
     $("export-json").setAttribute("download", `vcwatch-${year}-records.json`);
+    updateExportLinks();
   }
   renderReport($("report"));
 }
@@ -177,7 +179,8 @@ function bindControls() {
     state.asOf = null;
     refresh().catch(notifyError);
   });
-  $("print-report").addEventListener("click", () => window.print());
+  $("print-report").addEventListener("click", () => printReport($("report")).catch(notifyError));
+  bindExportLinks();
   $("print-county").addEventListener("click", () => window.print());
   window.addEventListener("popstate", () => {
     const route = readRoute();
