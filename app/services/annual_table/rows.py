@@ -27,7 +27,7 @@ from app.domain.scoring import unit_findings
 from app.schemas.public import CityScorePublic, ItemScorePublic, StandingsPublic, UnitScorePublic
 from app.services.annual_table.cells import chinese_date, chinese_moment, minute, safe_text
 from app.services.periods import period_of_year
-from app.services.register import room_entry, staffing_entry
+from app.services.room_register import room_entry, staffing_entry
 
 TITLE = "视频会议（10分）考核结果"
 CHECKPOINT_NAMES = {"half_day": "会前半天", "two_hours": "会前两小时"}
