@@ -223,7 +223,12 @@ async def authorize(request: Request) -> Access:
         address=request.client.host if request.client else None,
     )
     if rule is None:
-        await _refuse(db, anonymous, request, Forbidden("this route has no access rule"))
+        await _refuse(
+            db,
+            anonymous,
+            request,
+            Forbidden("this route has no access rule", code="policy.no_rule"),
+        )
         raise AssertionError("unreachable")
     if rule.public:
         return Access(actor=anonymous, session=None, units=None)
@@ -234,13 +239,14 @@ async def authorize(request: Request) -> Access:
         raise
     actor = resolved.actor
     if actor.role not in rule.roles:
-        await _refuse(db, actor, request, Forbidden(f"a {actor.role} account may not do this"))
+        refusal = Forbidden(f"a {actor.role} account may not do this", code="policy.role_forbidden")
+        await _refuse(db, actor, request, refusal)
     if actor.role != COUNTY_IT:
         return Access(actor=actor, session=resolved, units=None)
     own = frozenset({actor.unit_code} if actor.unit_code else set())
     units = await _object_unit(db, rule.scope, request)
     if units is not None and not (units and units <= own):
-        await _refuse(db, actor, request, NotFound("not found"))
+        await _refuse(db, actor, request, NotFound("not found", code="policy.not_found"))
     return Access(actor=actor, session=resolved, units=own)
 
 

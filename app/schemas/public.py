@@ -189,6 +189,7 @@ class AccountPublic(BaseModel):
     display_name: str
     role: str
     unit: str | None
+    unit_name: str | None = None
     disabled: bool
 
 

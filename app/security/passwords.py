@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -22,16 +23,29 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
-def password_problem(password: str, *, username: str = "") -> str | None:
+class PasswordProblem(NamedTuple):
+    """Why a password may not be used: a stable code for the pages and an English sentence."""
+
+    code: str
+    message: str
+
+
+def password_problem(password: str, *, username: str = "") -> PasswordProblem | None:
     """Why the password may not be used, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"the password needs at least {MIN_LENGTH} characters"
+        return PasswordProblem(
+            "password.too_short", f"the password needs at least {MIN_LENGTH} characters"
+        )
     if len(password) > MAX_LENGTH:
-        return f"the password may have at most {MAX_LENGTH} characters"
+        return PasswordProblem(
+            "password.too_long", f"the password may have at most {MAX_LENGTH} characters"
+        )
     if password.lower() in common_passwords():
-        return "this password is on the list of common passwords; choose another"
+        return PasswordProblem(
+            "password.common", "this password is on the list of common passwords; choose another"
+        )
     if username and password.lower() == username.lower():
-        return "the password may not be the username"
+        return PasswordProblem("password.is_username", "the password may not be the username")
     return None
 
 

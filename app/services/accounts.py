@@ -37,7 +37,7 @@ class TooManyAttempts(ServiceError):
     status = 429
 
     def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, field="username")
+        super().__init__(message, field="username", code="login.too_many_attempts")
         self.headers = {"Retry-After": str(retry_after)}
 
 
@@ -54,28 +54,28 @@ def token_hash(token: str, *, secret: str) -> str:
     return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def _unit_code(session: Session, account: Account) -> str | None:
-    if account.unit_id is None:
-        return None
-    unit = session.get(Unit, account.unit_id)
-    return unit.code if unit else None
+def _unit(session: Session, account: Account) -> Unit | None:
+    return session.get(Unit, account.unit_id) if account.unit_id is not None else None
 
 
 def public(session: Session, account: Account) -> AccountPublic:
+    unit = _unit(session, account)
     return AccountPublic(
         username=account.username,
         display_name=account.display_name,
         role=account.role,
-        unit=_unit_code(session, account),
+        unit=unit.code if unit else None,
+        unit_name=unit.name if unit else None,
         disabled=account.disabled,
     )
 
 
 def actor_of(session: Session, account: Account, *, address: str | None) -> Actor:
+    unit = _unit(session, account)
     return Actor(
         username=account.username,
         role=account.role,
-        unit_code=_unit_code(session, account),
+        unit_code=unit.code if unit else None,
         address=address,
         display_name=account.display_name,
     )
@@ -84,10 +84,16 @@ def actor_of(session: Session, account: Account, *, address: str | None) -> Acto
 def _check_role_unit(session: Session, role: str, unit_code: str | None) -> int | None:
     if role == "county_it":
         if unit_code is None:
-            raise Invalid("a county_it account needs its unit", field="unit")
+            raise Invalid(
+                "a county_it account needs its unit", field="unit", code="account.unit_required"
+            )
         return require_unit(session, unit_code).id
     if unit_code is not None:
-        raise Invalid(f"a {role} account is not bound to a unit", field="unit")
+        raise Invalid(
+            f"a {role} account is not bound to a unit",
+            field="unit",
+            code="account.unit_not_allowed",
+        )
     return None
 
 
@@ -98,7 +104,7 @@ def _by_username(session: Session, username: str) -> Account | None:
 def require_account(session: Session, username: str) -> Account:
     account = _by_username(session, username)
     if account is None:
-        raise NotFound(f"no account {username!r}", field="username")
+        raise NotFound(f"no account {username!r}", field="username", code="account.not_found")
     return account
 
 
@@ -114,11 +120,13 @@ def create_account(
 ) -> AccountPublic:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
         if _by_username(tx.session, username) is not None:
-            raise Conflict(f"account {username!r} already exists", field="username")
+            raise Conflict(
+                f"account {username!r} already exists", field="username", code="account.exists"
+            )
         now = utc_now()
         account = Account(
             username=username,
@@ -168,7 +176,11 @@ def update_account(
         # A role change names its unit afresh; otherwise the unit stays unless a new one is given.
         new_unit = unit_code if (role is not None or unit_code is not None) else before.unit
         if disabled is True and username == actor.username:
-            raise Invalid("an admin cannot disable their own account", field="disabled")
+            raise Invalid(
+                "an admin cannot disable their own account",
+                field="disabled",
+                code="account.self_disable",
+            )
         account.unit_id = _check_role_unit(tx.session, new_role, new_unit)
         account.role = new_role
         if display_name is not None:
@@ -195,7 +207,7 @@ def update_account(
 def set_password(db: Database, *, actor: Actor, username: str, password: str) -> None:
     problem = password_problem(password, username=username)
     if problem:
-        raise Invalid(problem, field="password")
+        raise Invalid(problem.message, field="password", code=problem.code)
     password_hash = hash_password(password)
     with db.write() as tx:
         account = require_account(tx.session, username)
@@ -270,7 +282,9 @@ def login(
                     else "wrong password or unknown account"
                 },
             )
-        raise LoginRefused("wrong username or password", field="password")
+        raise LoginRefused(
+            "wrong username or password", field="password", code="login.bad_credentials"
+        )
     token = secrets.token_urlsafe(32)
     csrf_token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=settings.session_absolute_hours)

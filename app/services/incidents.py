@@ -55,9 +55,14 @@ def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, fi
         raise Invalid(
             f"type {type_code!r} is not in the {rulebook.edition} edition of the rulebook",
             field=f"{field}type",
+            code="incident.type_not_in_edition",
         )
     if checkpoint is not None and occurrence_type.item_code != "roll_call":
-        raise Invalid("only roll-call incidents have a checkpoint", field=f"{field}checkpoint")
+        raise Invalid(
+            "only roll-call incidents have a checkpoint",
+            field=f"{field}checkpoint",
+            code="incident.checkpoint_not_roll_call",
+        )
     return occurrence_type.item_code
 
 
@@ -77,7 +82,9 @@ def _existing(session: Session, key: str, payload: IncidentCreate, digest: str) 
         return None
     if not same_incident(row.incident, digest=digest, at=payload.at):
         raise Conflict(
-            f"key {key!r} was already used for a different incident", field="Idempotency-Key"
+            f"key {key!r} was already used for a different incident",
+            field="Idempotency-Key",
+            code="incident.key_reused",
         )
     return Logged(public_of_row(session, row), created=False)
 
@@ -98,7 +105,9 @@ def add_incident(
     if payload.meeting is not None:
         meeting = meeting_repo.by_key(session, payload.meeting)
         if meeting is None:
-            raise Invalid(f"unknown meeting {payload.meeting!r}", field="meeting")
+            raise Invalid(
+                f"unknown meeting {payload.meeting!r}", field="meeting", code="meeting.not_found"
+            )
         meeting_id = meeting.id
     assert period.id is not None and unit.id is not None
     incident = Incident(
@@ -166,6 +175,7 @@ def void_in(
         raise Conflict(
             f"incident {incident.key!r} was already voided: {incident.void_reason}",
             field="key",
+            code="incident.already_voided",
         )
     incident.voided_at, incident.voided_by, incident.void_reason = at, actor.username, reason
     audit.record(
@@ -197,7 +207,7 @@ def void_incident(db: Database, *, actor: Actor, key: str, reason: str) -> Incid
 def require_incident(session: Session, key: str, *, field: str = "key") -> IncidentRow:
     row = incident_repo.by_key(session, key)
     if row is None:
-        raise NotFound(f"no incident with key {key!r}", field=field)
+        raise NotFound(f"no incident with key {key!r}", field=field, code="incident.not_found")
     return row
 
 

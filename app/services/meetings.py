@@ -31,7 +31,9 @@ def create_meeting(
         if existing is not None:
             if not same_meeting(existing, record):
                 raise Conflict(
-                    f"meeting {record.key!r} already exists with other details", field="key"
+                    f"meeting {record.key!r} already exists with other details",
+                    field="key",
+                    code="meeting.exists",
                 )
             return public(existing), False
         meeting = Meeting(
@@ -53,7 +55,7 @@ def get_meeting(db: Database, *, key: str) -> MeetingPublic:
     with db.read() as session:
         meeting = meeting_repo.by_key(session, key)
         if meeting is None:
-            raise NotFound(f"no meeting with key {key!r}", field="key")
+            raise NotFound(f"no meeting with key {key!r}", field="key", code="meeting.not_found")
         return public(meeting)
 
 
@@ -78,7 +80,7 @@ def events_after(db: Database, *, key: str, after: int, limit: int) -> list[Even
     """The meeting's stored events after `after`, in order."""
     with db.read() as session:
         if meeting_repo.by_key(session, key) is None:
-            raise NotFound(f"no meeting with key {key!r}", field="key")
+            raise NotFound(f"no meeting with key {key!r}", field="key", code="meeting.not_found")
         return [
             EventPublic(
                 meeting=e.meeting, seq=e.seq, kind=e.kind, at=iso(e.at), actor=e.actor, data=e.data

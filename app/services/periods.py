@@ -27,7 +27,9 @@ def period_of_year(session: Session, year: int, *, field: str = "year") -> tuple
     period = period_repo.by_year(session, year)
     if period is None:
         raise Invalid(
-            f"there is no assessment period for {year}; an admin creates it first", field=field
+            f"there is no assessment period for {year}; an admin creates it first",
+            field=field,
+            code="period.missing",
         )
     return period, rulebook_of(period.edition)
 
@@ -45,7 +47,9 @@ def get_period(db: Database, *, year: int) -> PeriodPublic:
     with db.read() as session:
         period = period_repo.by_year(session, year)
         if period is None:
-            raise NotFound(f"no assessment period for {year}", field="year")
+            raise NotFound(
+                f"no assessment period for {year}", field="year", code="period.not_found"
+            )
         return public(period)
 
 
@@ -77,6 +81,7 @@ def ensure_period(
                 f"period {record.year} has incidents of types the {record.edition} edition does "
                 f"not list: {', '.join(missing)}",
                 field=field,
+                code="period.edition_mismatch",
             )
         before = public(period).model_dump()
         period.edition = record.edition

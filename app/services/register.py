@@ -32,9 +32,15 @@ def check_register_write(actor: Actor, *, at: datetime | None, source: str | Non
     if actor.role != "county_it":
         return
     if source not in (None, "self_report"):
-        raise Forbidden("county staff report as self_report (自评上报)", field="source")
+        raise Forbidden(
+            "county staff report as self_report (自评上报)",
+            field="source",
+            code="register.source_forbidden",
+        )
     if at is not None and at < utc_now() - BACKDATING_TOLERANCE:
-        raise Forbidden("county staff cannot date a change in the past", field="at")
+        raise Forbidden(
+            "county staff cannot date a change in the past", field="at", code="register.past_date"
+        )
 
 
 def room_row(

@@ -42,7 +42,7 @@ def _public(
 def _require_meeting(db_session: Session, key: str) -> Meeting:
     meeting = meeting_repo.by_key(db_session, key)
     if meeting is None:
-        raise NotFound(f"no meeting with key {key!r}", field="meeting")
+        raise NotFound(f"no meeting with key {key!r}", field="meeting", code="meeting.not_found")
     return meeting
 
 
@@ -58,7 +58,9 @@ def set_mark(
 ) -> tuple[RollCallMarkPublic, bool]:
     """Mark a venue; changing a mark voids the incident of the old one. Returns (mark, changed)."""
     if status == "excused" and not reason:
-        raise Invalid("an excused venue needs a reason", field="reason")
+        raise Invalid(
+            "an excused venue needs a reason", field="reason", code="roll_call.reason_required"
+        )
     with db.write() as tx:
         session = tx.session
         meeting = _require_meeting(session, meeting_key)

@@ -134,7 +134,11 @@ def _check_names(update: RegisterUpdate) -> None:
     names = [r.name for r in update.rooms]
     for index, name in enumerate(names):
         if names.index(name) != index:
-            raise Invalid(f"two rooms are called {name!r}", field=f"rooms[{index}].name")
+            raise Invalid(
+                f"two rooms are called {name!r}",
+                field=f"rooms[{index}].name",
+                code="register.duplicate_room",
+            )
 
 
 def preview(db: Database, *, unit_code: str, update: RegisterUpdate) -> list[FindingPublic]:
@@ -174,6 +178,7 @@ def save(
                 "someone else saved this unit's register after you opened it; "
                 "reload to see their changes, then edit again",
                 field="If-Match",
+                code="register.stale",
             )
         now = utc_now()
         current = _latest_rooms(session, unit)

@@ -165,7 +165,9 @@ def set_reference(
         sample = sample_path(settings, unit_code)
         if not sample.is_file():
             raise Conflict(
-                f"venue {unit_code} has no sample yet to take as reference", field="unit"
+                f"venue {unit_code} has no sample yet to take as reference",
+                field="unit",
+                code="venue.no_sample",
             )
         data = sample.read_bytes()
         image = CleanImage(jpeg=data, width=0, height=0)
@@ -207,5 +209,9 @@ def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
         assert unit.id is not None
         source = flag_repo.source_of(session, unit_id=unit.id)
         if source is None or source.reference is None:
-            raise NotFound(f"venue {unit_code} has no reference frame", field="unit")
+            raise NotFound(
+                f"venue {unit_code} has no reference frame",
+                field="unit",
+                code="venue.no_reference",
+            )
         return settings.evidence_dir / source.reference

@@ -1,6 +1,6 @@
 // The admin page: accounts (create, edit, disable, reset password) and the audit log browser.
 import { api, ApiError } from "./api.js";
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 import { startPage } from "./shell.js";
 
 const MESSAGES = {
@@ -148,10 +148,14 @@ function controlNamed(form, loc) {
   return null;
 }
 
+// Each refusal as {loc, text}: the glossary's sentence for its code, in the page's language.
 function errorDetails(error) {
-  if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) return error.detail;
-  if (error instanceof ApiError) return [{ loc: [], msg: error.message }];
-  return [{ loc: [], msg: t("admin.networkError") }];
+  if (error.fieldErrors) return error.fieldErrors;
+  if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) {
+    return error.detail.map((detail) => ({ loc: detail.loc, text: errorText([detail], error.status) }));
+  }
+  if (error instanceof ApiError) return [{ loc: [], text: error.message }];
+  return [{ loc: [], text: t("admin.networkError") }];
 }
 
 function showErrors(form, error) {
@@ -159,7 +163,7 @@ function showErrors(form, error) {
   for (const detail of errorDetails(error)) {
     const control = controlNamed(form, Array.isArray(detail.loc) ? detail.loc : []);
     const slot = form.querySelector(`[data-field-error="${control ? control.name : ""}"]`);
-    const message = String(detail.msg ?? "");
+    const message = detail.text;
     slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
     if (control) {
       control.setAttribute("aria-invalid", "true");
@@ -170,7 +174,7 @@ function showErrors(form, error) {
 }
 
 function fieldError(form, name, message) {
-  showErrors(form, new ApiError(422, [{ loc: [name], msg: message }]));
+  showErrors(form, { fieldErrors: [{ loc: [name], text: message }] });
 }
 
 async function whileBusy(form, work) {
