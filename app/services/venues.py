@@ -200,7 +200,9 @@ def check_reference(image: CleanImage) -> None:
     try:
         Reference.from_frame(decode_frame(image.jpeg))
     except (FrameError, MeasureError) as error:
-        raise UnsupportedImage(f"not usable as a reference frame: {error}", field="body") from None
+        raise UnsupportedImage(
+            f"not usable as a reference frame: {error}", field="body", code="venue.bad_reference"
+        ) from None
 
 
 def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
