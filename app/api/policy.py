@@ -94,15 +94,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/meetings"): Rule(EVERYONE),
     ("POST", "/api/meetings"): allow(ADMIN, CONTROLLER),
     ("GET", "/api/meetings/{key}"): Rule(EVERYONE),
+    ("PATCH", "/api/meetings/{key}"): allow(ADMIN, CONTROLLER),
+    ("POST", "/api/meetings/{key}/cancel"): allow(ADMIN, CONTROLLER),
     ("GET", "/api/meetings/{key}/roll-call"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/meetings/{key}/events"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("PUT", "/api/meetings/{key}/roll-call/{checkpoint}/{unit}"): allow(ADMIN, CONTROLLER),
     # incidents and evidence
-    ("POST", "/api/incidents"): allow(ADMIN, CONTROLLER),
+    # Reviewers record installation and criticism findings; controllers only meeting types
+    # (the service refuses the others).
+    ("POST", "/api/incidents"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/incidents"): Rule(EVERYONE, "filtered"),
     ("GET", "/api/incidents/{key}"): Rule(EVERYONE, "incident_path"),
-    ("POST", "/api/incidents/{key}/void"): allow(ADMIN, CONTROLLER),
-    ("POST", "/api/evidence"): allow(ADMIN, CONTROLLER),
+    ("POST", "/api/incidents/{key}/void"): allow(ADMIN, CONTROLLER, REVIEWER),
+    ("POST", "/api/evidence"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/evidence/{name}"): Rule(EVERYONE, "evidence_path"),
     # venues and frame-check flags
     ("GET", "/api/venues"): allow(ADMIN, CONTROLLER, REVIEWER),

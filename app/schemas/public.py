@@ -55,16 +55,25 @@ class RulebookPublic(BaseModel):
     flag_types: dict[str, str]
 
 
+class MeetingCancellation(BaseModel):
+    at: Moment
+    by: str
+    by_name: str | None = None
+    reason: str
+
+
 class MeetingPublic(BaseModel):
     key: str
     title: str
     starts_at: Moment
+    cancelled: MeetingCancellation | None = None
 
 
 class VoidPublic(BaseModel):
     reason: str
     at: Moment
     by: str | None
+    by_name: str | None = None
 
 
 class IncidentPublic(BaseModel):
@@ -82,6 +91,10 @@ class IncidentPublic(BaseModel):
     logged_by: str | None
     logged_at: Moment
     voided: VoidPublic | None
+    # What people read: the unit's name, the meeting's title, who logged it.
+    unit_name: str | None = None
+    meeting_title: str | None = None
+    logged_by_name: str | None = None
 
 
 class ObjectionPublic(BaseModel):

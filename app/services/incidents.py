@@ -22,11 +22,15 @@ from app.schemas.public import IncidentDetail, IncidentPublic, Page
 from app.schemas.records import IncidentCreate, IncidentFields
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
 from app.services.units import require_unit
 from app.timezone import assessment_year
+
+# The type groups seen at a meeting (roll call, venue order, conduct): a controller records
+# these; installation and criticism findings are recorded by reviewers and admins.
+MEETING_GROUPS = frozenset({"roll_call", "venue", "conduct"})
 
 
 @dataclass(frozen=True)
@@ -101,14 +105,29 @@ def add_incident(
     at = payload.at or utc_now()
     period, rulebook = period_of_year(session, assessment_year(at), field="at")
     item_code = check_type(rulebook, payload.type, checkpoint=payload.checkpoint, field="")
-    meeting_id = None
+    occurrence_type = rulebook.occurrence_type(payload.type)
+    if actor.role == "controller" and (
+        occurrence_type is None or occurrence_type.group not in MEETING_GROUPS
+    ):
+        raise Forbidden(
+            f"a controller records meeting types only, not {payload.type!r}",
+            field="type",
+            code="incident.type_forbidden",
+        )
+    meeting_id, meeting_title = None, None
     if payload.meeting is not None:
         meeting = meeting_repo.by_key(session, payload.meeting)
         if meeting is None:
             raise Invalid(
                 f"unknown meeting {payload.meeting!r}", field="meeting", code="meeting.not_found"
             )
-        meeting_id = meeting.id
+        if meeting.cancelled_at is not None:
+            raise Conflict(
+                f"meeting {payload.meeting!r} was cancelled",
+                field="meeting",
+                code="meeting.cancelled",
+            )
+        meeting_id, meeting_title = meeting.id, meeting.title
     assert period.id is not None and unit.id is not None
     incident = Incident(
         key=key,
@@ -128,7 +147,14 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
-    row = IncidentRow(incident, unit=unit.code, meeting=payload.meeting)
+    row = IncidentRow(
+        incident,
+        unit=unit.code,
+        meeting=payload.meeting,
+        unit_name=unit.name,
+        meeting_title=meeting_title,
+        logged_by_name=actor.display_name,
+    )
     public = incident_public(row, item_points=rulebook.item(item_code).points)
     audit.record(
         session,
@@ -187,7 +213,7 @@ def void_in(
         before={"voided": None},
         after={"voided": {"reason": reason, "at": at.isoformat(), "by": actor.username}},
     )
-    public = public_of_row(session, row)
+    public = public_of_row(session, row._replace(voided_by_name=actor.display_name))
     meeting_events.incident_event(
         session,
         meeting_id=incident.meeting_id,

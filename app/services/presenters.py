@@ -29,7 +29,10 @@ def incident_public(row: IncidentRow, *, item_points: Decimal) -> IncidentPublic
     voided = None
     if incident.voided_at is not None:
         voided = VoidPublic(
-            reason=incident.void_reason or "", at=iso(incident.voided_at), by=incident.voided_by
+            reason=incident.void_reason or "",
+            at=iso(incident.voided_at),
+            by=incident.voided_by,
+            by_name=row.voided_by_name,
         )
     return IncidentPublic(
         key=incident.key,
@@ -46,6 +49,9 @@ def incident_public(row: IncidentRow, *, item_points: Decimal) -> IncidentPublic
         logged_by=incident.logged_by,
         logged_at=iso(incident.logged_at),
         voided=voided,
+        unit_name=row.unit_name,
+        meeting_title=row.meeting_title,
+        logged_by_name=row.logged_by_name,
     )
 
 

@@ -15,7 +15,7 @@ from app.schemas.public import RollCallMarkPublic
 from app.schemas.records import Checkpoint, IncidentCreate
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.incidents import add_incident, void_in
 from app.services.units import require_unit
 from app.timezone import iso
@@ -64,6 +64,10 @@ def set_mark(
     with db.write() as tx:
         session = tx.session
         meeting = _require_meeting(session, meeting_key)
+        if meeting.cancelled_at is not None:
+            raise Conflict(
+                f"meeting {meeting_key!r} was cancelled", field="meeting", code="meeting.cancelled"
+            )
         unit = require_unit(session, unit_code)
         assert meeting.id is not None and unit.id is not None
         mark = session.scalars(
@@ -88,7 +92,13 @@ def set_mark(
                 void_in(
                     session,
                     actor=actor,
-                    row=IncidentRow(old_incident, unit=unit.code, meeting=meeting.key),
+                    row=IncidentRow(
+                        old_incident,
+                        unit=unit.code,
+                        meeting=meeting.key,
+                        unit_name=unit.name,
+                        meeting_title=meeting.title,
+                    ),
                     reason=f"点名改为{STATUS_NAMES[status]}",
                     at=now,
                 )
