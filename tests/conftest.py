@@ -124,7 +124,13 @@ def app(settings: Settings, db: Database) -> FastAPI:
 
 
 def add_account(
-    db: Database, *, username: str, role: str, unit: str | None, password_hash: str
+    db: Database,
+    *,
+    username: str,
+    role: str,
+    unit: str | None,
+    password_hash: str,
+    display_name: str | None = None,
 ) -> None:
     """An account written straight to the table (hashing once per run keeps the suite fast)."""
     now = datetime.now(UTC)
@@ -137,7 +143,7 @@ def add_account(
         tx.session.add(
             Account(
                 username=username,
-                display_name=f"{role} {username}",
+                display_name=display_name or f"{role} {username}",
                 role=role,
                 unit_id=unit_id,
                 password_hash=password_hash,

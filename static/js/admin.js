@@ -1,5 +1,6 @@
 // The admin page: accounts (create, edit, disable, reset password) and the audit log browser.
 import { api, ApiError } from "./api.js";
+import { h } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 import { startPage } from "./shell.js";
 
@@ -116,18 +117,6 @@ const state = {
 
 const $ = (id) => document.getElementById(id);
 
-// A DOM element; strings among the children become text nodes, never markup.
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "className") node.className = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
-
 function announce(text) {
   $("admin-status").textContent = text;
 }
@@ -197,16 +186,16 @@ function unitName(code) {
 }
 
 function unitCell(code) {
-  if (!code) return el("span", { className: "muted" }, "—");
-  return el("span", {}, unitName(code), " ", el("span", { className: "muted" }, code));
+  if (!code) return h("span", { className: "muted" }, "—");
+  return h("span", {}, unitName(code), " ", h("span", { className: "muted" }, code));
 }
 
 function fillUnitSelect(select, selected) {
-  const choose = el("option", { value: "" }, t("admin.unit.choose"));
+  const choose = h("option", { value: "" }, t("admin.unit.choose"));
   const cities = state.units.filter((u) => u.level === "city");
   const groups = cities.map((city) => {
     const members = state.units.filter((u) => u.code === city.code || u.parent === city.code);
-    return el("optgroup", { label: `${city.name} ${city.code}` }, ...members.map(unitOption));
+    return h("optgroup", { label: `${city.name} ${city.code}` }, ...members.map(unitOption));
   });
   const grouped = new Set(cities.flatMap((c) => [c.code, ...state.units.filter((u) => u.parent === c.code).map((u) => u.code)]));
   const loose = state.units.filter((u) => !grouped.has(u.code)).map(unitOption);
@@ -215,7 +204,7 @@ function fillUnitSelect(select, selected) {
 }
 
 function unitOption(unit) {
-  return el("option", { value: unit.code }, `${unit.name}（${unit.code}）`);
+  return h("option", { value: unit.code }, `${unit.name}（${unit.code}）`);
 }
 
 function syncUnitField(form) {
@@ -233,28 +222,28 @@ async function loadAccounts() {
 
 function renderAccounts() {
   const rows = state.accounts.map(accountRow);
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 6, className: "muted" }, t("admin.accounts.empty"))));
+  if (!rows.length) rows.push(h("tr", {}, h("td", { colspan: 6, className: "muted" }, t("admin.accounts.empty"))));
   $("accounts-body").replaceChildren(...rows);
 }
 
 function accountRow(account) {
   const self = account.username === state.me;
-  const row = el("tr", { "data-username": account.username, className: account.disabled ? "admin-row-disabled" : null });
+  const row = h("tr", { "data-username": account.username, className: account.disabled ? "admin-row-disabled" : null });
   const state_ = account.disabled ? "disabled" : "active";
   row.append(
-    el("th", { scope: "row" }, el("code", {}, account.username), self ? el("span", { className: "muted" }, ` ${t("admin.you")}`) : null),
-    el("td", {}, account.display_name),
-    el("td", {}, t(`role.${account.role}`)),
-    el("td", {}, unitCell(account.unit)),
-    el("td", {}, el("span", { className: `pill ${account.disabled ? "bad" : "ok"}`, "data-state": state_ }, t(`admin.state.${state_}`))),
-    el("td", { className: "admin-row-actions" }, ...accountButtons(account, self)),
+    h("th", { scope: "row" }, h("code", {}, account.username), self ? h("span", { className: "muted" }, ` ${t("admin.you")}`) : null),
+    h("td", {}, account.display_name),
+    h("td", {}, t(`role.${account.role}`)),
+    h("td", {}, unitCell(account.unit)),
+    h("td", {}, h("span", { className: `pill ${account.disabled ? "bad" : "ok"}`, "data-state": state_ }, t(`admin.state.${state_}`))),
+    h("td", { className: "admin-row-actions" }, ...accountButtons(account, self)),
   );
   return row;
 }
 
 function accountButtons(account, self) {
   const make = (action, text, label, extra = {}) =>
-    el("button", { type: "button", "data-action": action, "data-username": account.username, "aria-label": label, ...extra }, text);
+    h("button", { type: "button", "data-action": action, "data-username": account.username, "aria-label": label, ...extra }, text);
   const { username } = account;
   const toggle = account.disabled
     ? make("enable", t("admin.action.enable"), t("admin.action.enableLabel", { username }))
@@ -487,7 +476,7 @@ function renderAudit() {
   const page = state.audit;
   if (!page) return;
   const rows = page.items.map(auditRow);
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 7, className: "muted" }, t("admin.audit.empty"))));
+  if (!rows.length) rows.push(h("tr", {}, h("td", { colspan: 7, className: "muted" }, t("admin.audit.empty"))));
   $("audit-body").replaceChildren(...rows);
   $("audit-summary").textContent = page.total
     ? t("admin.pager.summary", { first: page.offset + 1, last: page.offset + page.items.length, total: page.total })
@@ -511,20 +500,20 @@ function formatMoment(iso) {
 }
 
 function cell(value, className) {
-  return el("td", { className }, value === null || value === undefined || value === "" ? el("span", { className: "muted" }, "—") : value);
+  return h("td", { className }, value === null || value === undefined || value === "" ? h("span", { className: "muted" }, "—") : value);
 }
 
 function auditRow(entry) {
-  return el(
+  return h(
     "tr",
     { "data-action": entry.action, "data-entity-key": entry.entity_key ?? "" },
-    el("td", { className: "admin-nowrap" }, el("time", { datetime: entry.at, title: entry.at }, formatMoment(entry.at))),
+    h("td", { className: "admin-nowrap" }, h("time", { datetime: entry.at, title: entry.at }, formatMoment(entry.at))),
     cell(entry.actor),
     cell(entry.address, "admin-nowrap"),
-    el("td", {}, el("code", {}, entry.action)),
+    h("td", {}, h("code", {}, entry.action)),
     cell(entry.entity),
     cell(entry.entity_key),
-    el("td", { className: "admin-change" }, changeView(entry.before, entry.after)),
+    h("td", { className: "admin-change" }, changeView(entry.before, entry.after)),
   );
 }
 
@@ -544,45 +533,45 @@ function changes(before, after) {
 }
 
 function compactLine({ field, was, now }, before) {
-  const line = el("span", { className: "admin-diff-item" }, el("span", { className: "admin-diff-field" }, field), ": ");
-  if (before) line.append(el("del", {}, show(was)), " → ");
-  line.append(el("ins", {}, show(now)));
+  const line = h("span", { className: "admin-diff-item" }, h("span", { className: "admin-diff-field" }, field), ": ");
+  if (before) line.append(h("del", {}, show(was)), " → ");
+  line.append(h("ins", {}, show(now)));
   return line;
 }
 
 function changeView(before, after) {
-  if (!before && !after) return el("span", { className: "muted" }, "—");
+  if (!before && !after) return h("span", { className: "muted" }, "—");
   const all = changes(before, after);
   const changed = all.filter((c) => c.changed);
   const shown = changed.slice(0, COMPACT_CHANGES);
-  const summary = el("summary", {}, ...shown.map((c) => compactLine(c, Boolean(before))));
-  if (!shown.length) summary.append(el("span", { className: "muted" }, "—"));
+  const summary = h("summary", {}, ...shown.map((c) => compactLine(c, Boolean(before))));
+  if (!shown.length) summary.append(h("span", { className: "muted" }, "—"));
   if (changed.length > shown.length) {
-    summary.append(el("span", { className: "muted" }, t("admin.diff.more", { count: changed.length - shown.length })));
+    summary.append(h("span", { className: "muted" }, t("admin.diff.more", { count: changed.length - shown.length })));
   }
-  const table = el(
+  const table = h(
     "table",
     { className: "admin-diff-table" },
-    el(
+    h(
       "thead",
       {},
-      el("tr", {}, ...["admin.diff.field", "admin.diff.before", "admin.diff.after"].map((key) => el("th", { scope: "col" }, t(key)))),
+      h("tr", {}, ...["admin.diff.field", "admin.diff.before", "admin.diff.after"].map((key) => h("th", { scope: "col" }, t(key)))),
     ),
-    el(
+    h(
       "tbody",
       {},
       ...all.map((c) =>
-        el(
+        h(
           "tr",
           { className: c.changed ? "admin-diff-changed" : null },
-          el("th", { scope: "row" }, c.field),
-          el("td", {}, before ? show(c.was) : "—"),
-          el("td", {}, after ? show(c.now) : "—"),
+          h("th", { scope: "row" }, c.field),
+          h("td", {}, before ? show(c.was) : "—"),
+          h("td", {}, after ? show(c.now) : "—"),
         ),
       ),
     ),
   );
-  return el("details", { className: "admin-diff" }, summary, table);
+  return h("details", { className: "admin-diff" }, summary, table);
 }
 
 // ---- start ----
