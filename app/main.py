@@ -16,6 +16,7 @@ from app.api import errors, pages
 from app.api.policy import authorize
 from app.api.routes import (
     accounts,
+    audit,
     evidence,
     exports,
     incidents,
@@ -40,6 +41,7 @@ SQLITE_POLL_SECONDS = 1.0
 API_ROUTERS = (
     session,
     accounts,
+    audit,
     units,
     periods,
     meetings,

@@ -64,6 +64,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/accounts/{username}"): allow(ADMIN),
     ("PUT", "/api/accounts/{username}/password"): allow(ADMIN),
     ("GET", "/api/audit"): allow(ADMIN),
+    ("GET", "/api/audit/people"): allow(ADMIN),
+    ("GET", "/api/audit/export.csv"): allow(ADMIN),
+    ("GET", "/api/audit/export.xlsx"): allow(ADMIN),
     # units, register and staffing
     ("GET", "/api/units"): Rule(EVERYONE, "filtered"),
     ("POST", "/api/units"): allow(ADMIN),

@@ -222,6 +222,18 @@ class AuditEntryPublic(BaseModel):
     entity_key: str | None
     before: dict[str, object] | None
     after: dict[str, object] | None
+    # For people: who by name, the kind of entry, the unit concerned, and the entry as a sentence.
+    actor_name: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+    sentence: str | None = None
+    sentence_en: str | None = None
+
+
+class AuditPerson(BaseModel):
+    username: str
+    display_name: str
 
 
 class EventPublic(BaseModel):

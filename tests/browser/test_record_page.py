@@ -4,8 +4,8 @@ corrected and cancelled — in headless Chromium."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from tests.browser.conftest import screenshot
 from tests.fixtures import WORKED_EXAMPLE
 from tests.security.support import encoded
-
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

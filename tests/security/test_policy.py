@@ -167,7 +167,13 @@ INTENT: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/accounts/{username}/password"): frozenset({ADMIN}),
     ("GET", "/api/audit"): frozenset({ADMIN}),
 }
-ADMIN_ONLY_READS = {("GET", "/api/accounts"), ("GET", "/api/audit")}
+ADMIN_ONLY_READS = {
+    ("GET", "/api/accounts"),
+    ("GET", "/api/audit"),
+    ("GET", "/api/audit/people"),
+    ("GET", "/api/audit/export.csv"),
+    ("GET", "/api/audit/export.xlsx"),
+}
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(INTENT))

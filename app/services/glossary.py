@@ -1,0 +1,25 @@
+"""The pages' glossary (static/js/glossary.json), read by exports and the audit log so that a
+status, role, type or source has the same words in a file as on a page."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+GLOSSARY = Path(__file__).resolve().parents[2] / "static" / "js" / "glossary.json"
+Lang = Literal["zh", "en"]
+
+
+@lru_cache(maxsize=1)
+def entries() -> dict[str, list[str]]:
+    loaded: dict[str, list[str]] = json.loads(GLOSSARY.read_text(encoding="utf-8"))
+    return loaded
+
+
+def word(key: str, *, lang: Lang = "zh", default: str | None = None) -> str:
+    pair = entries().get(key)
+    if pair is None:
+        return default if default is not None else key
+    return pair[1 if lang == "en" else 0]
