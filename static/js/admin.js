@@ -1,7 +1,8 @@
 // The admin page: accounts (create, edit, disable, reset password) and the audit log browser.
 import { api, ApiError } from "./api.js";
 import { h } from "./dom.js";
-import { errorText, t } from "./i18n.js";
+import { nextDay, shanghaiIso, shanghaiMinute } from "./datetime.js";
+import { currentLang, errorText, t } from "./i18n.js";
 import { startPage } from "./shell.js";
 
 const MESSAGES = {
@@ -16,7 +17,7 @@ const MESSAGES = {
   "admin.accounts.title": ["账号", "Accounts"],
   "admin.accounts.empty": ["暂无账号", "No accounts"],
   "admin.col.username": ["用户名", "Username"],
-  "admin.col.displayName": ["姓名", "Display name"],
+  "admin.col.displayName": ["姓名", "Name"],
   "admin.col.role": ["角色", "Role"],
   "admin.col.unit": ["单位", "Unit"],
   "admin.col.state": ["状态", "State"],
@@ -28,7 +29,7 @@ const MESSAGES = {
   "admin.create.submit": ["创建账号", "Create account"],
   "admin.created": ["已创建账号 {username}。", "Account {username} created."],
   "admin.field.username": ["用户名", "Username"],
-  "admin.field.displayName": ["姓名", "Display name"],
+  "admin.field.displayName": ["姓名", "Name"],
   "admin.field.role": ["角色", "Role"],
   "admin.field.unit": ["所属单位", "Unit"],
   "admin.field.password": ["初始密码", "Initial password"],
@@ -73,14 +74,21 @@ const MESSAGES = {
   "admin.audit.title": ["审计日志", "Audit log"],
   "admin.audit.filters": ["审计日志筛选", "Audit log filters"],
   "admin.audit.empty": ["没有符合条件的记录", "No entries match"],
-  "admin.filter.actor": ["操作人", "Actor"],
-  "admin.filter.action": ["操作（前缀）", "Action (prefix)"],
-  "admin.filter.entity": ["对象类型", "Entity"],
+  "admin.filter.actor": ["操作人", "Person"],
+  "admin.filter.unit": ["单位", "Unit"],
+  "admin.filter.kind": ["类别", "Kind"],
+  "admin.filter.anyone": ["— 全部人员 —", "— everyone —"],
+  "admin.filter.anyUnit": ["— 全部单位 —", "— every unit —"],
+  "admin.filter.anyKind": ["— 全部类别 —", "— every kind —"],
+  "admin.export.csv": ["导出 CSV", "Export CSV"],
+  "admin.export.xlsx": ["导出 Excel", "Export Excel"],
+  "admin.audit.emptyFiltered": ["没有符合筛选条件的记录；可清除筛选后重试。", "No entries match these filters: clear them to see more."],
+  "admin.col.what": ["事项", "What"],
   "admin.filter.from": ["起始日期", "From"],
   "admin.filter.to": ["截止日期（含）", "To (inclusive)"],
   "admin.filter.apply": ["筛选", "Filter"],
   "admin.filter.clear": ["清除", "Clear"],
-  "admin.filter.badRange": ["截止日期不能早于起始日期。", "The end date is before the start date."],
+  "admin.filter.badRange": ["截止日期早于起始日期，没有可显示的记录。", "The end date is before the start date: nothing can match."],
   "admin.col.time": ["时间", "Time"],
   "admin.col.actor": ["操作人", "Actor"],
   "admin.col.address": ["地址", "Address"],
@@ -97,10 +105,11 @@ const MESSAGES = {
   "admin.pager.next": ["下一页", "Next"],
   "admin.pager.summary": ["第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}"],
   "admin.pager.none": ["共 0 条", "0 entries"],
+  "admin.system": ["系统", "The system"],
 };
 
 const PAGE_SIZE = 50;
-const ASSESSMENT_OFFSET = "+08:00";
+const AUDIT_KINDS = ["incident", "roll_call", "meeting", "objection", "register", "frame", "account", "session", "settings"];
 const COMPACT_CHANGES = 2;
 
 const state = {
@@ -187,7 +196,7 @@ function unitName(code) {
 
 function unitCell(code) {
   if (!code) return h("span", { className: "muted" }, "—");
-  return h("span", {}, unitName(code), " ", h("span", { className: "muted" }, code));
+  return h("span", { title: code }, unitName(code));
 }
 
 function fillUnitSelect(select, selected) {
@@ -428,21 +437,16 @@ async function onConfirm(event) {
 
 // ---- audit log ----
 
-function nextDay(date) {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
-}
-
 function readFilters(form) {
   const values = form.elements;
   const query = {};
-  for (const name of ["actor", "action", "entity"]) {
+  for (const name of ["actor", "unit", "kind"]) {
     const value = values[name].value.trim();
     if (value) query[name] = value;
   }
   // Dates are days of assessment time (Asia/Shanghai); "to" includes its whole day.
-  if (values.from.value) query.from = `${values.from.value}T00:00:00${ASSESSMENT_OFFSET}`;
-  if (values.to.value) query.to = `${nextDay(values.to.value)}T00:00:00${ASSESSMENT_OFFSET}`;
+  if (values.from.value) query.from = shanghaiIso(values.from.value);
+  if (values.to.value) query.to = shanghaiIso(nextDay(values.to.value));
   return query;
 }
 
@@ -476,7 +480,13 @@ function renderAudit() {
   const page = state.audit;
   if (!page) return;
   const rows = page.items.map(auditRow);
-  if (!rows.length) rows.push(h("tr", {}, h("td", { colspan: 7, className: "muted" }, t("admin.audit.empty"))));
+  const filtered = Object.keys(state.auditQuery).length > 0;
+  if (!rows.length) {
+    rows.push(h("tr", {}, h("td", { colspan: 5, className: "muted" }, t(filtered ? "admin.audit.emptyFiltered" : "admin.audit.empty"))));
+  }
+  const query = new URLSearchParams({ ...state.auditQuery, lang: currentLang() === "en" ? "en" : "zh" });
+  $("audit-csv").href = `/api/audit/export.csv?${query}`;
+  $("audit-xlsx").href = `/api/audit/export.xlsx?${query}`;
   $("audit-body").replaceChildren(...rows);
   $("audit-summary").textContent = page.total
     ? t("admin.pager.summary", { first: page.offset + 1, last: page.offset + page.items.length, total: page.total })
@@ -495,30 +505,26 @@ async function turnPage(step) {
   await loadAudit();
 }
 
-function formatMoment(iso) {
-  return iso.length >= 19 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso;
-}
-
 function cell(value, className) {
   return h("td", { className }, value === null || value === undefined || value === "" ? h("span", { className: "muted" }, "—") : value);
 }
 
+// One entry as a sentence with names ("张三 将 梅列区 会前两小时点名 标为 迟到"), in the page's
+// language; the stored before/after stay one click away for the curious.
 function auditRow(entry) {
   return h(
     "tr",
-    { "data-action": entry.action, "data-entity-key": entry.entity_key ?? "" },
-    h("td", { className: "admin-nowrap" }, h("time", { datetime: entry.at, title: entry.at }, formatMoment(entry.at))),
-    cell(entry.actor),
+    { "data-action": entry.action, "data-kind": entry.kind ?? "" },
+    h("td", { className: "admin-nowrap" }, h("time", { datetime: entry.at }, shanghaiMinute(entry.at))),
+    cell(entry.actor_name || (entry.actor ? null : t("admin.system"))),
+    h("td", { className: "admin-sentence" }, currentLang() === "en" ? entry.sentence_en : entry.sentence),
     cell(entry.address, "admin-nowrap"),
-    h("td", {}, h("code", {}, entry.action)),
-    cell(entry.entity),
-    cell(entry.entity_key),
     h("td", { className: "admin-change" }, changeView(entry.before, entry.after)),
   );
 }
 
 function show(value) {
-  if (value === null || value === undefined) return "∅";
+  if (value === null || value === undefined) return "—";
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
@@ -574,6 +580,29 @@ function changeView(before, after) {
   return h("details", { className: "admin-diff" }, summary, table);
 }
 
+// The filters' pickers: people by name, units by name, kinds in words.
+async function fillAuditPickers() {
+  const people = await api("GET", "/api/audit/people");
+  const form = $("audit-filters");
+  const keep = (select, options) => {
+    const chosen = select.value;
+    select.replaceChildren(...options);
+    select.value = chosen;
+  };
+  keep(form.elements.actor, [
+    h("option", { value: "" }, t("admin.filter.anyone")),
+    ...people.map((person) => h("option", { value: person.username }, person.display_name)),
+  ]);
+  keep(form.elements.unit, [
+    h("option", { value: "" }, t("admin.filter.anyUnit")),
+    ...state.units.map((unit) => h("option", { value: unit.code }, unit.name)),
+  ]);
+  keep(form.elements.kind, [
+    h("option", { value: "" }, t("admin.filter.anyKind")),
+    ...AUDIT_KINDS.map((kind) => h("option", { value: kind }, t(`audit.kind.${kind}`))),
+  ]);
+}
+
 // ---- start ----
 
 function translateAttributes() {
@@ -588,6 +617,7 @@ function redraw() {
   translateAttributes();
   renderAccounts();
   renderAudit();
+  fillAuditPickers();
   for (const form of [$("create-form"), $("edit-form")]) {
     const select = form.elements.unit;
     fillUnitSelect(select, select.value);
@@ -629,7 +659,7 @@ async function main() {
       $("no-access").hidden = false;
     } else {
       const failed = $("load-error");
-      failed.textContent = t("admin.loadFailed", { reason: errorDetails(error)[0].msg });
+      failed.textContent = t("admin.loadFailed", { reason: errorDetails(error)[0].text });
       failed.hidden = false;
     }
     return;
@@ -645,6 +675,7 @@ async function main() {
   renderAccounts();
   $("accounts-section").hidden = false;
   $("audit-section").hidden = false;
+  await fillAuditPickers();
   await loadAudit();
 }
 
