@@ -45,6 +45,7 @@ class ItemRulePublic(BaseModel):
     cap: Points
     derived: str | None
     types: list[OccurrenceTypePublic]
+    rooms_required: int | None = None
 
 
 class RulebookPublic(BaseModel):
@@ -185,6 +186,8 @@ class FindingPublic(BaseModel):
     points: Points
     text: str
     line: str
+    room: str | None = None
+    missing: list[str] = []
 
 
 class ImportSummary(BaseModel):
@@ -263,6 +266,7 @@ class RegisterChangePublic(BaseModel):
     recorded_by: str | None
     recorded_at: Moment
     source: str | None
+    recorded_by_name: str | None = None
     before: dict[str, object] | None
     after: dict[str, object]
 

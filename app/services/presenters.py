@@ -62,6 +62,8 @@ def finding_public(finding: Finding) -> FindingPublic:
         points=points(finding.points),
         text=finding.text,
         line=finding.line,
+        room=finding.room,
+        missing=list(finding.missing),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db.engine import Database
+from app.db.repositories import people as people_repo
 from app.db.repositories import register as register_repo
 from app.db.tables import RoomRecord, StaffingRecord
 from app.db.tables import Unit as UnitRow
@@ -274,4 +275,8 @@ def history(db: Database, *, unit_code: str) -> list[RegisterChangePublic]:
                 )
             )
             previous_staffing = after
-    return sorted(changes, key=lambda c: (c.recorded_at, c.at), reverse=True)
+        names = people_repo.display_names(session, [c.recorded_by for c in changes])
+    named = [
+        c.model_copy(update={"recorded_by_name": names.get(c.recorded_by or "")}) for c in changes
+    ]
+    return sorted(named, key=lambda c: (c.recorded_at, c.at), reverse=True)

@@ -38,6 +38,7 @@ def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
                 points=points(item.points),
                 cap=points(item.cap),
                 derived=item.derived,
+                rooms_required=item.rooms_required if item.derived == "hd_rooms" else None,
                 types=[
                     OccurrenceTypePublic(code=t.code, name=t.name, group=t.group)
                     for t in item.types
