@@ -109,6 +109,12 @@ class ObjectionPublic(BaseModel):
     ruled_by: str | None
     ruled_at: Moment | None
     ruling: str | None
+    unit_name: str | None = None
+    incident_type: str | None = None
+    incident_at: Moment | None = None
+    meeting_title: str | None = None
+    filed_by_name: str | None = None
+    ruled_by_name: str | None = None
 
 
 class IncidentDetail(IncidentPublic):
@@ -124,6 +130,7 @@ class RollCallMarkPublic(BaseModel):
     incident: str | None
     marked_by: str | None
     marked_at: Moment
+    marked_by_name: str | None = None
 
 
 class RoomPublic(BaseModel):

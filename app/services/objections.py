@@ -46,7 +46,16 @@ def file_objection(
         tx.session.flush()
         assert objection.id is not None
         public = objection_public(
-            objection_repo.ObjectionRow(objection, row.incident.key, row.unit)
+            objection_repo.ObjectionRow(
+                objection,
+                row.incident.key,
+                row.unit,
+                unit_name=row.unit_name,
+                incident_type=row.incident.type_code,
+                incident_at=row.incident.at,
+                meeting_title=row.meeting_title,
+                filed_by_name=actor.display_name,
+            )
         )
         audit.record(
             tx.session,
@@ -95,7 +104,7 @@ def rule_on_objection(
                 at=now,
             )
         tx.session.flush()
-        public = objection_public(row)
+        public = objection_public(row._replace(ruled_by_name=actor.display_name))
         audit.record(
             tx.session,
             actor=actor,

@@ -81,6 +81,12 @@ def objection_public(row: ObjectionRow) -> ObjectionPublic:
         ruled_by=objection.ruled_by,
         ruled_at=iso(objection.ruled_at) if objection.ruled_at else None,
         ruling=objection.ruling,
+        unit_name=row.unit_name,
+        incident_type=row.incident_type,
+        incident_at=iso(row.incident_at) if row.incident_at else None,
+        meeting_title=row.meeting_title,
+        filed_by_name=row.filed_by_name,
+        ruled_by_name=row.ruled_by_name,
     )
 
 

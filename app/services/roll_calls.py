@@ -9,6 +9,7 @@ from sqlmodel import Session, col
 
 from app.db.engine import Database
 from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import people as people_repo
 from app.db.repositories.incidents import IncidentRow
 from app.db.tables import Incident, Meeting, RollCallMark, Unit
 from app.schemas.public import RollCallMarkPublic
@@ -25,7 +26,12 @@ STATUS_NAMES = {"present": "签到", "late": "迟到", "absent": "缺席", "excu
 
 
 def _public(
-    mark: RollCallMark, *, meeting: str, unit: str, incident: str | None
+    mark: RollCallMark,
+    *,
+    meeting: str,
+    unit: str,
+    incident: str | None,
+    marked_by_name: str | None = None,
 ) -> RollCallMarkPublic:
     return RollCallMarkPublic(
         meeting=meeting,
@@ -36,6 +42,7 @@ def _public(
         incident=incident,
         marked_by=mark.marked_by,
         marked_at=iso(mark.marked_at),
+        marked_by_name=marked_by_name,
     )
 
 
@@ -127,7 +134,11 @@ def set_mark(
         mark.marked_by, mark.marked_at = actor.username, now
         session.flush()
         public = _public(
-            mark, meeting=meeting.key, unit=unit.code, incident=incident.key if incident else None
+            mark,
+            meeting=meeting.key,
+            unit=unit.code,
+            incident=incident.key if incident else None,
+            marked_by_name=actor.display_name,
         )
         audit.record(
             session,
@@ -158,6 +169,15 @@ def list_marks(db: Database, *, meeting_key: str) -> list[RollCallMarkPublic]:
             .where(col(RollCallMark.meeting_id) == meeting.id)
             .order_by(col(RollCallMark.checkpoint), col(Unit.code))
         )
+        found = list(rows)
+        names = people_repo.display_names(session, [mark.marked_by for mark, _, _ in found])
         return [
-            _public(mark, meeting=meeting.key, unit=code, incident=key) for mark, code, key in rows
+            _public(
+                mark,
+                meeting=meeting.key,
+                unit=code,
+                incident=key,
+                marked_by_name=names.get(mark.marked_by or ""),
+            )
+            for mark, code, key in found
         ]
