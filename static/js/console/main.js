@@ -267,6 +267,7 @@ function localIncident(entry) {
     source: body.source,
     evidence: null,
     logged_by: account.username,
+    logged_by_name: account.display_name,
     voided: null,
   };
 }
@@ -280,6 +281,7 @@ function localMark(entry) {
     reason: entry.body.reason,
     incident: null,
     marked_by: account.username,
+    marked_by_name: account.display_name,
     marked_at: new Date(entry.made || Date.now()).toISOString(),
   };
 }

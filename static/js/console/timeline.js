@@ -137,7 +137,7 @@ export class TimelineView {
     const lines = [];
     if (details.length) lines.push(h("div", { class: "tl-note", text: details.join(" · ") }));
     if (voided) {
-      lines.push(h("div", { class: "tl-void", text: t("timeline.voided", { reason: data.voided.reason, who: data.voided.by || "—" }) }));
+      lines.push(h("div", { class: "tl-void", text: t("timeline.voided", { reason: data.voided.reason, who: data.voided.by_name || data.voided.by || "—" }) }));
     }
     if (state === "failed") lines.push(h("div", { class: "tl-error error", text: t("timeline.failed", { msg: incident.error || "" }) }));
     if (incident.voidError) lines.push(h("div", { class: "tl-error error", text: incident.voidError }));
@@ -150,7 +150,7 @@ export class TimelineView {
         h("span", { class: "tl-venue", text: this.venueName(data.unit) }),
         h("span", { class: "tl-type", text: this.typeName(data.type) }),
         h("span", { class: "tl-points", text: `−${data.points}` }),
-        h("span", { class: "tl-who muted", text: data.logged_by || "" }),
+        h("span", { class: "tl-who muted", text: data.logged_by_name || data.logged_by || "" }),
         badges,
         h("span", { class: "tl-actions" }, actions),
       ),
@@ -164,7 +164,7 @@ export class TimelineView {
       text = t("timeline.mark", { checkpoint: t(`checkpoint.${note.data.checkpoint}`), status: t(`status.${note.data.status}`) });
       if (note.data.reason) text += ` · ${note.data.reason}`;
     } else if (note.kind.startsWith("objection.")) {
-      text = t("timeline.objection", { status: t(`objection.${note.data.status}`) });
+      text = t("timeline.objection", { status: t(`objection.status.${note.data.status}`) });
     }
     const at = note.kind === "roll_call.marked" ? note.data.marked_at : note.at;
     return h("li", { class: `tl-row note ${note.kind.replace(".", "-")}`, dataset: { id: note.id, unit: note.data.unit || "" } },

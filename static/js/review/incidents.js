@@ -182,7 +182,7 @@ export function createIncidentList(container, unit, { openObjections }) {
       h("td", { class: "num", text: incident.points }),
       h("td", { class: "meeting-cell", title: meeting?.title ?? "", text: meeting ? meeting.title : incident.meeting ?? "—" }),
       h("td", { class: "nowrap", text: sourceName(incident.source) }),
-      h("td", { class: "nowrap", text: incident.logged_by ?? "—" }),
+      h("td", { class: "nowrap", text: incident.logged_by_name ?? incident.logged_by ?? "—" }),
       h("td", { class: "note-cell", title: incident.note ?? "", text: incident.note ?? "" }),
       h(
         "td",
