@@ -61,7 +61,7 @@ export function setLang(next) {
   document.dispatchEvent(new CustomEvent("vcwatch:langchange", { detail: { lang: next } }));
 }
 
-// Elements with data-i18n="key" get their text from the dictionary.
+// Elements with a data-i18n key get their text from the dictionary.
 export function translatePage(root = document) {
   for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
   for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {

@@ -153,11 +153,11 @@ export const MESSAGES = {
   "help.k.flags_enlarge": ["查看大图", "View the snapshot larger"],
   "help.k.flags_leave": ["返回会中标记", "Back to tagging"],
 
-  "error.load": ["加载失败：{msg}", "Could not load: {msg}"],
-  "error.storage": [
+  "console.loadFailed": ["加载失败：{msg}", "Could not load: {msg}"],
+  "console.storageFull": [
     "浏览器存储已满：待发送的标记只保存在本页面中，请勿关闭",
     "Browser storage is full: unsent tags live only in this page, keep it open",
   ],
-  "error.session": ["登录已失效，请重新登录", "Your session ended: log in again"],
+  "console.sessionEnded": ["登录已失效，请重新登录", "Your session ended: log in again"],
 
 };

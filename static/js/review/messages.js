@@ -48,8 +48,6 @@ export const MESSAGES = {
   "bar.over": ["超 {over}", "+{over} over"],
 
   "unit.back": ["全省", "Province"],
-  "unit.level.city": ["设区市", "city"],
-  "unit.level.county": ["县（市、区）", "county"],
   "unit.score": ["得分", "Score"],
   "unit.deduction": ["扣分", "Deduction"],
   "unit.items": ["分项扣分", "Deductions by item"],
