@@ -32,6 +32,12 @@ class PeriodPublic(BaseModel):
     edition: str
 
 
+class PeriodSummary(PeriodPublic):
+    """A period in the list: with how many incidents it holds (pages open the latest with data)."""
+
+    incidents: int
+
+
 class OccurrenceTypePublic(BaseModel):
     code: str
     name: str

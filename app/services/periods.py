@@ -7,7 +7,7 @@ from app.db.repositories import incidents as incident_repo
 from app.db.repositories import periods as period_repo
 from app.db.tables import Period
 from app.domain.rulebook import Rulebook, available_editions, load_edition
-from app.schemas.public import PeriodPublic
+from app.schemas.public import PeriodPublic, PeriodSummary
 from app.schemas.records import PeriodRecord
 from app.services import audit
 from app.services.context import Actor
@@ -38,9 +38,14 @@ def public(period: Period) -> PeriodPublic:
     return PeriodPublic(year=period.year, edition=period.edition)
 
 
-def list_periods(db: Database) -> list[PeriodPublic]:
+def list_periods(db: Database) -> list[PeriodSummary]:
+    """Every period, with how many incidents it holds (the pages open the latest with data)."""
     with db.read() as session:
-        return [public(p) for p in period_repo.all_periods(session)]
+        counts = period_repo.incident_counts(session)
+        return [
+            PeriodSummary(year=p.year, edition=p.edition, incidents=counts.get(p.id or 0, 0))
+            for p in period_repo.all_periods(session)
+        ]
 
 
 def get_period(db: Database, *, year: int) -> PeriodPublic:

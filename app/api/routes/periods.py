@@ -11,6 +11,7 @@ from app.schemas.public import (
     ItemRulePublic,
     OccurrenceTypePublic,
     PeriodPublic,
+    PeriodSummary,
     RulebookPublic,
 )
 from app.schemas.records import Edition, PeriodRecord, Year
@@ -51,7 +52,7 @@ def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
 
 
 @router.get("/api/periods")
-def list_periods(db: DbDep) -> list[PeriodPublic]:
+def list_periods(db: DbDep) -> list[PeriodSummary]:
     return periods.list_periods(db)
 
 

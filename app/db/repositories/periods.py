@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.db.tables import Period
+from app.db.tables import Incident, Period
 
 
 def by_year(session: Session, year: int) -> Period | None:
@@ -12,3 +12,11 @@ def by_year(session: Session, year: int) -> Period | None:
 
 def all_periods(session: Session) -> list[Period]:
     return list(session.scalars(select(Period).order_by(col(Period.year))))
+
+
+def incident_counts(session: Session) -> dict[int, int]:
+    """How many incidents each period holds (voided ones included): which years have data."""
+    rows = session.execute(
+        select(col(Incident.period_id), func.count()).group_by(col(Incident.period_id))
+    )
+    return {period_id: count for period_id, count in rows}

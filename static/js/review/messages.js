@@ -99,6 +99,15 @@ export const MESSAGES = {
   "incidents.actions": ["操作", "Actions"],
   "incidents.details": ["详情", "Details"],
   "incidents.none": ["没有符合条件的扣分记录。", "No incidents match."],
+  "incidents.noneFiltered": [
+    "没有符合当前筛选条件的扣分记录，可放宽或清除筛选。",
+    "No incidents match these filters: widen or clear them.",
+  ],
+  "incidents.noneYear": ["{year} 年度还没有扣分记录。", "There are no incidents in {year} yet."],
+  "incidents.inverted": [
+    "起始日期晚于截止日期，没有可显示的记录，请调整日期。",
+    "The start date is after the end date, so nothing can match: adjust the dates.",
+  ],
   "incidents.range": ["第 {from}–{to} 条，共 {total} 条", "{from}–{to} of {total}"],
   "incidents.prev": ["上一页", "Previous"],
   "incidents.next": ["下一页", "Next"],
