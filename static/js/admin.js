@@ -514,7 +514,7 @@ function cell(value, className) {
 function auditRow(entry) {
   return h(
     "tr",
-    { "data-action": entry.action, "data-kind": entry.kind ?? "" },
+    { "data-action": entry.action, "data-kind": entry.kind ?? "", "data-entity-key": entry.entity_key ?? "" },
     h("td", { className: "admin-nowrap" }, h("time", { datetime: entry.at }, shanghaiMinute(entry.at))),
     cell(entry.actor_name || (entry.actor ? null : t("admin.system"))),
     h("td", { className: "admin-sentence" }, currentLang() === "en" ? entry.sentence_en : entry.sentence),
