@@ -25,6 +25,7 @@ from app.services.errors import Invalid
 from app.services.glossary import Lang, word
 from app.timezone import ASSESSMENT_ZONE, iso
 
+__all__ = ["AuditFilter", "audit_filter", "browse", "export_csv", "export_xlsx", "people"]
 EXPORT_LIMIT = 100_000
 EXPORT_COLUMNS = {
     "zh": ("时间", "操作人", "类别", "单位", "事项", "地址"),

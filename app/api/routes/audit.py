@@ -8,10 +8,10 @@ from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 
 from app.api.deps import DbDep
-from app.db.repositories.audit import AuditFilter
 from app.schemas.public import AuditEntryPublic, AuditPerson, Page
 from app.schemas.records import Moment, UnitCode
 from app.services import audit_log
+from app.services.audit_log import AuditFilter
 from app.services.audit_sentences import Kind
 
 router = APIRouter(tags=["audit"])
