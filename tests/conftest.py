@@ -169,11 +169,21 @@ class Login:
         self.clients: list[TestClient] = []
 
     def __call__(
-        self, role: str, *, unit: str | None = None, username: str | None = None
+        self,
+        role: str,
+        *,
+        unit: str | None = None,
+        username: str | None = None,
+        display_name: str | None = None,
     ) -> TestClient:
         username = username or f"{role}{len(self.clients) + 1}"
         add_account(
-            self.db, username=username, role=role, unit=unit, password_hash=self.password_hash
+            self.db,
+            username=username,
+            role=role,
+            unit=unit,
+            password_hash=self.password_hash,
+            display_name=display_name,
         )
         test_client = TestClient(self.app)
         test_client.__enter__()

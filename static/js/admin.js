@@ -99,7 +99,7 @@ const MESSAGES = {
   "admin.diff.field": ["字段", "Field"],
   "admin.diff.before": ["修改前", "Before"],
   "admin.diff.after": ["修改后", "After"],
-  "admin.diff.more": ["另 {count} 项", "{count} more"],
+  "admin.diff.summary": ["记录详情（{count} 项变化）", "Stored record ({count} changed)"],
   "admin.pager.label": ["审计日志分页", "Audit log pages"],
   "admin.pager.prev": ["上一页", "Previous"],
   "admin.pager.next": ["下一页", "Next"],
@@ -110,7 +110,6 @@ const MESSAGES = {
 
 const PAGE_SIZE = 50;
 const AUDIT_KINDS = ["incident", "roll_call", "meeting", "objection", "register", "frame", "account", "session", "settings"];
-const COMPACT_CHANGES = 2;
 
 const state = {
   me: null,
@@ -538,23 +537,13 @@ function changes(before, after) {
   });
 }
 
-function compactLine({ field, was, now }, before) {
-  const line = h("span", { className: "admin-diff-item" }, h("span", { className: "admin-diff-field" }, field), ": ");
-  if (before) line.append(h("del", {}, show(was)), " → ");
-  line.append(h("ins", {}, show(now)));
-  return line;
-}
-
+// The stored record before → after, as it was written: behind a summary in words, since its
+// field names are the API's.
 function changeView(before, after) {
   if (!before && !after) return h("span", { className: "muted" }, "—");
   const all = changes(before, after);
   const changed = all.filter((c) => c.changed);
-  const shown = changed.slice(0, COMPACT_CHANGES);
-  const summary = h("summary", {}, ...shown.map((c) => compactLine(c, Boolean(before))));
-  if (!shown.length) summary.append(h("span", { className: "muted" }, "—"));
-  if (changed.length > shown.length) {
-    summary.append(h("span", { className: "muted" }, t("admin.diff.more", { count: changed.length - shown.length })));
-  }
+  const summary = h("summary", {}, t("admin.diff.summary", { count: changed.length }));
   const table = h(
     "table",
     { className: "admin-diff-table" },

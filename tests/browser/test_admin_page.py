@@ -141,11 +141,12 @@ def test_admin_creates_disables_and_audits_a_county_account(
     )
     expect(created).to_contain_text("admin chief 新建账号 梅列区信息中心（县级信息化人员）")
     expect(updated).to_contain_text("admin chief 修改 梅列区信息中心 的账号")
-    expect(updated.locator("summary")).to_have_text("disabled: false → true")
+    expect(updated.locator("summary")).to_have_text("记录详情（1 项变化）")
     updated.locator("summary").focus()
     page.keyboard.press("Enter")
     expect(updated.locator("details")).to_have_attribute("open", "")
     expect(updated.locator(".admin-diff-changed")).to_have_count(1)
+    expect(updated.locator(".admin-diff-changed")).to_contain_text("disabled")
     expect(page.locator("#audit-summary")).to_have_text("第 1–2 条，共 2 条")
     screenshot(page, "admin-audit")
 

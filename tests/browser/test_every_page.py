@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.browser.conftest import LiveServer, screenshot
+from tests.conftest import Login
 from tests.fixtures import WORKED_EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,16 +70,26 @@ SERVER_MESSAGES = server_messages() + [
 ]
 
 
-def prepare(client: TestClient) -> str:
+# Who recorded the data the pages show: their login must never appear, only their name.
+WRITER = "ctl-zhao"
+
+
+def prepare(client: TestClient, login: Login) -> str:
     worked = json.loads(WORKED_EXAMPLE.read_text())
     assert client.post("/api/records", json=worked).status_code == 201
     today = datetime.now(SHANGHAI).replace(hour=9, minute=0, second=0, microsecond=0)
     assert client.put(f"/api/periods/{today.year}", json={"edition": "2019"}).status_code == 200
     meeting = {"key": "today", "title": "全省视频会议", "starts_at": today.isoformat()}
     assert client.post("/api/meetings", json=meeting).status_code == 201
-    mark = client.put("/api/meetings/today/roll-call/half_day/350402", json={"status": "late"})
+    writer = login("controller", username=WRITER, display_name="赵值守")
+    mark = writer.put("/api/meetings/today/roll-call/half_day/350402", json={"status": "late"})
     assert mark.status_code == 200, mark.text
-    logged = client.post(
+    county = login("county_it", unit="350402", username="cty-qian", display_name="钱县级")
+    objected = county.post(
+        "/api/objections", json={"incident": mark.json()["incident"], "reason": "网络故障"}
+    )
+    assert objected.status_code == 201, objected.text
+    logged = writer.post(
         "/api/incidents",
         json={"unit": "350402", "type": "conduct.phone", "meeting": "today"},
         headers={"Idempotency-Key": "phone-today"},
@@ -141,12 +152,12 @@ def enabled_refused_controls(page: Any, role: str, path: str) -> list[str]:
 
 @pytest.mark.parametrize("role", ["admin", "controller", "county_it", "reviewer"])
 def test_each_role_visits_every_page_in_both_languages(
-    client: TestClient, person: Any, live_server: LiveServer, role: str
+    client: TestClient, login: Login, person: Any, live_server: LiveServer, role: str
 ) -> None:
-    prepare(client)
+    prepare(client, login)
     unit = "350402" if role == "county_it" else None
     page = person(role, unit=unit, username=f"u-{role}", display_name=PEOPLE[role])
-    logins = [f"u-{role}"]
+    logins = [f"u-{role}", WRITER, "cty-qian"]
     report: dict[str, list[str]] = {}
     for lang in ("zh", "en"):
         page.evaluate(f"localStorage.setItem('vcwatch.lang', '{lang}')")
