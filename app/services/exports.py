@@ -18,9 +18,12 @@ from openpyxl.utils import get_column_letter
 
 from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
+from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import people as people_repo
 from app.db.repositories import units as unit_repo
 from app.domain.rulebook import Item, Rulebook
 from app.schemas.public import StandingsPublic
+from app.services.glossary import word
 from app.services.periods import period_of_year
 from app.services.presenters import points
 from app.services.scores import standings_in, standings_public
@@ -49,6 +52,12 @@ INCIDENT_COLUMNS = (
     "voided_at",
     "voided_by",
     "void_reason",
+    # The same for people: names, not codes and logins.
+    "meeting_title",
+    "source_name",
+    "checkpoint_name",
+    "logged_by_name",
+    "voided_by_name",
 )
 
 
@@ -70,6 +79,8 @@ def _incident_rows(db: Database, *, year: int) -> Iterator[list[str | None]]:
         period, rulebook = period_of_year(session, year)
         assert period.id is not None
         names = {u.code: u.name for u in unit_repo.all_units(session)}
+        people = dict(people_repo.all_people(session))
+        titles = {m.key: m.title for m in meeting_repo.all_meetings(session)}
         type_names = {code: t.name for code, t in rulebook.types.items()}
         item_points = {item.code: points(item.points) for item in rulebook.items}
         logged_at = _Moments()
@@ -94,6 +105,11 @@ def _incident_rows(db: Database, *, year: int) -> Iterator[list[str | None]]:
                 voided_at.iso(row.voided_at) if row.voided_at else None,
                 row.voided_by,
                 row.void_reason,
+                titles.get(row.meeting) if row.meeting else None,
+                word(f"source.{row.source}"),
+                word(f"checkpoint.{row.checkpoint}") if row.checkpoint else None,
+                people.get(row.logged_by) if row.logged_by else None,
+                people.get(row.voided_by) if row.voided_by else None,
             ]
 
 
