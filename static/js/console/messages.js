@@ -96,6 +96,7 @@ export const MESSAGES = {
   "timeline.meeting.cancelled": ["会议已取消：{reason}", "Meeting cancelled: {reason}"],
   "timeline.flag": ["画面提示 · {kind} · {status}", "Frame check · {kind} · {status}"],
   "timeline.other": ["其他变更", "Other change"],
+  "timeline.undone": ["撤销", "undone"],
 
   "help.title": ["键盘操作", "Keyboard"],
   "help.global": ["全局", "Everywhere"],

@@ -168,7 +168,7 @@ export class TimelineView {
     const lines = [];
     if (details.length) lines.push(h("div", { class: "tl-note", text: details.join(" · ") }));
     if (voided) {
-      lines.push(h("div", { class: "tl-void", text: t("timeline.voided", { reason: data.voided.reason, who: data.voided.by_name || data.voided.by || "—" }) }));
+      lines.push(h("div", { class: "tl-void", text: t("timeline.voided", { reason: voidReason(data.voided.reason), who: data.voided.by_name || data.voided.by || "—" }) }));
     }
     if (state === "failed") lines.push(h("div", { class: "tl-error error", text: t("timeline.failed", { msg: incident.error || "" }) }));
     if (incident.voidError) lines.push(h("div", { class: "tl-error error", text: incident.voidError }));
@@ -240,6 +240,12 @@ export class TimelineView {
 }
 
 const KINDS = ["incident", "roll_call", "flag", "objection"];
+// The reason Ctrl+Z stores (UNDO_REASON in main.js) is shown in the page's language.
+const UNDO_REASON = "撤销";
+
+function voidReason(reason) {
+  return reason === UNDO_REASON ? t("timeline.undone") : reason;
+}
 
 // Roll-call rows (marks and their late/absent incidents) become one row per checkpoint, placed
 // where the checkpoint's newest row was.
