@@ -94,6 +94,7 @@ def test_a_new_room_must_be_named_and_the_items_explain_themselves(
     page.locator(".room[data-room=''] input[data-equipment=audio]").check()
     page.click("#save")
     page.wait_for_selector("#status.ok")
+    page.wait_for_function("document.querySelector('#history').textContent.includes('区政府4号')")
     history = page.text_content("#history") or ""
     assert "新增会议室“区政府4号会议室”，缺少高清显示设备、网络综合布线" in history
     screenshot(page, "county-explained")
