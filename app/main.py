@@ -16,6 +16,7 @@ from app.api.middleware import BodyLimit, SecurityHeaders
 from app.api.policy import authorize
 from app.api.routes import (
     accounts,
+    audit,
     evidence,
     exports,
     incidents,
@@ -39,6 +40,7 @@ from app.settings import Settings, get_settings
 API_ROUTERS = (
     session,
     accounts,
+    audit,
     units,
     periods,
     meetings,

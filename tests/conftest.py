@@ -299,7 +299,13 @@ def app(settings: Settings, db: Database) -> FastAPI:
 
 
 def add_account(
-    db: Database, *, username: str, role: str, unit: str | None, password_hash: str
+    db: Database,
+    *,
+    username: str,
+    role: str,
+    unit: str | None,
+    password_hash: str,
+    display_name: str | None = None,
 ) -> None:
     """An account written straight to the table (hashing once per run keeps the suite fast)."""
     now = datetime.now(UTC)
@@ -312,7 +318,7 @@ def add_account(
         tx.session.add(
             Account(
                 username=username,
-                display_name=f"{role} {username}",
+                display_name=display_name or f"{role} {username}",
                 role=role,
                 unit_id=unit_id,
                 password_hash=password_hash,
@@ -338,11 +344,21 @@ class Login:
         self.clients: list[TestClient] = []
 
     def __call__(
-        self, role: str, *, unit: str | None = None, username: str | None = None
+        self,
+        role: str,
+        *,
+        unit: str | None = None,
+        username: str | None = None,
+        display_name: str | None = None,
     ) -> TestClient:
         username = username or f"{role}{len(self.clients) + 1}"
         add_account(
-            self.db, username=username, role=role, unit=unit, password_hash=self.password_hash
+            self.db,
+            username=username,
+            role=role,
+            unit=unit,
+            password_hash=self.password_hash,
+            display_name=display_name,
         )
         test_client = TestClient(self.app)
         test_client.__enter__()

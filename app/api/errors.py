@@ -8,10 +8,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
+from app.api import pages
 from app.services.errors import ServiceError
 
 
@@ -82,7 +83,9 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": details}, status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def _http(_request: Request, error: HTTPException) -> JSONResponse:
+    async def _http(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404 and pages.wants_page(request):
+            return pages.not_found_page()
         return error_response(
             error.status_code,
             msg=str(error.detail),

@@ -1,25 +1,36 @@
-"""The HTML pages: static files whose data all comes from the (logged-in) API."""
+"""The HTML pages: static files whose data all comes from the (logged-in) API.
+
+Each page names the roles that may open it. A visitor without a session is sent to the login
+page; a role the page is not for gets the one 无权访问 page, and an unknown address that asks for
+HTML gets the one 页面不存在 page (API paths keep their JSON errors)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from urllib.parse import quote
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app.db.engine import Database
 from app.shipped import static_dir
+from app.web.connection import resolve_connection
 
-PAGES = {
-    "/login": "login.html",
-    "/console": "console.html",
-    "/county": "county.html",
-    "/review": "review.html",
-    "/admin": "admin.html",
-    "/venues": "venues.html",
+HTML = "text/html; charset=utf-8"
+
+# path → (file, roles that may open it). static/js/shell.js shows the same table as navigation.
+PAGES: dict[str, tuple[str, frozenset[str]]] = {
+    "/console": ("console.html", frozenset({"admin", "controller"})),
+    "/venues": ("venues.html", frozenset({"admin", "controller"})),
+    "/record": ("record.html", frozenset({"admin", "controller", "reviewer"})),
+    "/county": ("county.html", frozenset({"admin", "county_it", "reviewer"})),
+    "/review": ("review.html", frozenset({"admin", "reviewer", "county_it"})),
+    "/admin": ("admin.html", frozenset({"admin"})),
 }
+FORBIDDEN_PAGE = "forbidden.html"
+NOT_FOUND_PAGE = "not-found.html"
 
 
 def install(app: FastAPI) -> None:
@@ -29,6 +40,14 @@ def install(app: FastAPI) -> None:
     def home() -> RedirectResponse:
         return RedirectResponse("/login", status_code=303)
 
+    @router.get("/login")
+    def login() -> FileResponse:
+        return FileResponse(static_dir() / "login.html", media_type=HTML)
+
+    @router.get("/favicon.ico")
+    def favicon() -> FileResponse:
+        return FileResponse(static_dir() / "favicon.svg", media_type="image/svg+xml")
+
     @router.get("/healthz")
     def health(request: Request) -> dict[str, str]:
         db: Database = request.app.state.db
@@ -36,15 +55,33 @@ def install(app: FastAPI) -> None:
             session.execute(text("SELECT 1"))
         return {"status": "ok"}
 
-    for path, filename in PAGES.items():
-        router.add_api_route(path, _page(filename), methods=["GET"], response_class=FileResponse)
+    for path, (filename, roles) in PAGES.items():
+        router.add_api_route(path, _page(filename, roles), methods=["GET"], response_model=None)
 
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
 
 
-def _page(filename: str) -> Callable[[], FileResponse]:
-    def serve() -> FileResponse:
-        return FileResponse(static_dir() / filename, media_type="text/html; charset=utf-8")
+def _page(filename: str, roles: frozenset[str]) -> Callable[[Request], Awaitable[Response]]:
+    async def serve(request: Request) -> Response:
+        resolved = await resolve_connection(request)
+        if resolved is None:
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/login?next={target}", status_code=303)
+        if resolved.actor.role not in roles:
+            return FileResponse(static_dir() / FORBIDDEN_PAGE, status_code=403, media_type=HTML)
+        return FileResponse(static_dir() / filename, media_type=HTML)
 
     return serve
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, not a static asset) gets HTML errors."""
+    path = request.url.path
+    if path.startswith(("/api/", "/static/", "/ws")):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def not_found_page() -> FileResponse:
+    return FileResponse(static_dir() / NOT_FOUND_PAGE, status_code=404, media_type=HTML)

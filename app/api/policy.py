@@ -61,6 +61,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PATCH", "/api/accounts/{username}"): allow(ADMIN),
     ("PUT", "/api/accounts/{username}/password"): allow(ADMIN),
     ("GET", "/api/audit"): allow(ADMIN),
+    ("GET", "/api/audit/people"): allow(ADMIN),
+    ("GET", "/api/audit/export.csv"): allow(ADMIN),
+    ("GET", "/api/audit/export.xlsx"): allow(ADMIN),
     # units, register and staffing
     ("GET", "/api/units"): Rule(EVERYONE, "filtered"),
     ("POST", "/api/units"): allow(ADMIN),
@@ -91,15 +94,19 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/meetings"): Rule(EVERYONE),
     ("POST", "/api/meetings"): allow(ADMIN, CONTROLLER),
     ("GET", "/api/meetings/{key}"): Rule(EVERYONE),
+    ("PATCH", "/api/meetings/{key}"): allow(ADMIN, CONTROLLER),
+    ("POST", "/api/meetings/{key}/cancel"): allow(ADMIN, CONTROLLER),
     ("GET", "/api/meetings/{key}/roll-call"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/meetings/{key}/events"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("PUT", "/api/meetings/{key}/roll-call/{checkpoint}/{unit}"): allow(ADMIN, CONTROLLER),
     # incidents and evidence
-    ("POST", "/api/incidents"): allow(ADMIN, CONTROLLER),
+    # Reviewers record installation and criticism findings; controllers only meeting types
+    # (the service refuses the others).
+    ("POST", "/api/incidents"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/incidents"): Rule(EVERYONE, "filtered"),
     ("GET", "/api/incidents/{key}"): Rule(EVERYONE, "incident_path"),
-    ("POST", "/api/incidents/{key}/void"): allow(ADMIN, CONTROLLER),
-    ("POST", "/api/evidence"): allow(ADMIN, CONTROLLER),
+    ("POST", "/api/incidents/{key}/void"): allow(ADMIN, CONTROLLER, REVIEWER),
+    ("POST", "/api/evidence"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/evidence/{name}"): Rule(EVERYONE, "evidence_path"),
     # venues and frame-check flags
     ("GET", "/api/venues"): allow(ADMIN, CONTROLLER, REVIEWER),
@@ -226,7 +233,12 @@ async def authorize(request: Request) -> Access:
         address=request.client.host if request.client else None,
     )
     if rule is None:
-        await _refuse(db, anonymous, request, Forbidden("this route has no access rule"))
+        await _refuse(
+            db,
+            anonymous,
+            request,
+            Forbidden("this route has no access rule", code="policy.no_rule"),
+        )
         raise AssertionError("unreachable")
     if rule.public:
         return Access(actor=anonymous, session=None, units=None)
@@ -237,13 +249,14 @@ async def authorize(request: Request) -> Access:
         raise
     actor = resolved.actor
     if actor.role not in rule.roles:
-        await _refuse(db, actor, request, Forbidden(f"a {actor.role} account may not do this"))
+        refusal = Forbidden(f"a {actor.role} account may not do this", code="policy.role_forbidden")
+        await _refuse(db, actor, request, refusal)
     if actor.role != COUNTY_IT:
         return Access(actor=actor, session=resolved, units=None)
     own = frozenset({actor.unit_code} if actor.unit_code else set())
     units = await _object_unit(db, rule.scope, request)
     if units is not None and not (units and units <= own):
-        await _refuse(db, actor, request, NotFound("not found"))
+        await _refuse(db, actor, request, NotFound("not found", code="policy.not_found"))
     return Access(actor=actor, session=resolved, units=own)
 
 

@@ -46,9 +46,11 @@ async def authenticate(request: Request) -> ResolvedSession:
     """The caller's live session; a state-changing request must also carry its CSRF token."""
     resolved = await resolve_connection(request)
     if resolved is None:
-        raise NotLoggedIn("log in first", field="session")
+        raise NotLoggedIn("log in first", field="session", code="session.required")
     if request.method not in SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), resolved.csrf_token.encode()):
-            raise Forbidden(f"missing or wrong {CSRF_HEADER} header", field=CSRF_HEADER)
+            raise Forbidden(
+                f"missing or wrong {CSRF_HEADER} header", field=CSRF_HEADER, code="csrf.missing"
+            )
     return resolved

@@ -15,10 +15,14 @@ async def read_limited(request: Request, *, limit: int) -> bytes:
         except ValueError:
             size = -1
         if size > limit:
-            raise TooLarge(f"the upload exceeds {limit} bytes", field="body")
+            raise TooLarge(
+                f"the upload exceeds {limit} bytes", field="body", code="upload.too_large"
+            )
     received = bytearray()
     async for chunk in request.stream():
         received += chunk
         if len(received) > limit:
-            raise TooLarge(f"the upload exceeds {limit} bytes", field="body")
+            raise TooLarge(
+                f"the upload exceeds {limit} bytes", field="body", code="upload.too_large"
+            )
     return bytes(received)

@@ -56,6 +56,10 @@ class Meeting(SQLModel, table=True):
     created_at: datetime = moment()
     # The sequence number of the meeting's newest event.
     last_seq: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A cancelled meeting is kept (its history stays) but leaves the console's list.
+    cancelled_at: datetime | None = moment(nullable=True)
+    cancelled_by: str | None = Field(default=None, max_length=64)
+    cancel_reason: str | None = Field(default=None, max_length=500)
 
 
 class Incident(SQLModel, table=True):

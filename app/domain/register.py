@@ -27,6 +27,10 @@ class Finding:
     occurrences: int
     points: Decimal
     text: str
+    # What the pages need to say it in any language: the room concerned, and what is missing
+    # (equipment codes, or "leader" / "staff" for a post left empty).
+    room: str | None = None
+    missing: tuple[str, ...] = ()
 
     @property
     def line(self) -> str:
@@ -54,27 +58,31 @@ def register_findings(
     room_equipment = rulebook.derived_item("room_equipment")
     if room_equipment is not None:
         for room in rooms:
-            missing = [EQUIPMENT_NAMES[k] for k in EQUIPMENT if not room.has(k)]
+            missing = [k for k in EQUIPMENT if not room.has(k)]
             if missing:
                 findings.append(
                     Finding(
                         room_equipment.code,
                         len(missing),
                         room_equipment.points * len(missing),
-                        f"{room.name}缺{'、'.join(missing)}",
+                        f"{room.name}缺{'、'.join(EQUIPMENT_NAMES[k] for k in missing)}",
+                        room=room.name,
+                        missing=tuple(missing),
                     )
                 )
 
     staffing_item = rulebook.derived_item("staffing")
     if staffing_item is not None:
+        posts = {"leader": "分管领导", "staff": "视频会议专职人员"}
         lacking = []
         if staffing is None or not staffing.leaders:
-            lacking.append("分管领导")
+            lacking.append("leader")
         if staffing is None or not staffing.staff:
-            lacking.append("视频会议专职人员")
+            lacking.append("staff")
         if lacking:
+            text = f"缺{'和'.join(posts[post] for post in lacking)}"
             findings.append(
-                Finding(staffing_item.code, 1, staffing_item.points, f"缺{'和'.join(lacking)}")
+                Finding(staffing_item.code, 1, staffing_item.points, text, missing=tuple(lacking))
             )
     return findings
 

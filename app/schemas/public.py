@@ -32,6 +32,12 @@ class PeriodPublic(BaseModel):
     edition: str
 
 
+class PeriodSummary(PeriodPublic):
+    """A period in the list: with how many incidents it holds (pages open the latest with data)."""
+
+    incidents: int
+
+
 class OccurrenceTypePublic(BaseModel):
     code: str
     name: str
@@ -45,6 +51,7 @@ class ItemRulePublic(BaseModel):
     cap: Points
     derived: str | None
     types: list[OccurrenceTypePublic]
+    rooms_required: int | None = None
 
 
 class RulebookPublic(BaseModel):
@@ -55,16 +62,25 @@ class RulebookPublic(BaseModel):
     flag_types: dict[str, str]
 
 
+class MeetingCancellation(BaseModel):
+    at: Moment
+    by: str
+    by_name: str | None = None
+    reason: str
+
+
 class MeetingPublic(BaseModel):
     key: str
     title: str
     starts_at: Moment
+    cancelled: MeetingCancellation | None = None
 
 
 class VoidPublic(BaseModel):
     reason: str
     at: Moment
     by: str | None
+    by_name: str | None = None
 
 
 class IncidentPublic(BaseModel):
@@ -82,6 +98,10 @@ class IncidentPublic(BaseModel):
     logged_by: str | None
     logged_at: Moment
     voided: VoidPublic | None
+    # What people read: the unit's name, the meeting's title, who logged it.
+    unit_name: str | None = None
+    meeting_title: str | None = None
+    logged_by_name: str | None = None
 
 
 class ObjectionPublic(BaseModel):
@@ -95,6 +115,12 @@ class ObjectionPublic(BaseModel):
     ruled_by: str | None
     ruled_at: Moment | None
     ruling: str | None
+    unit_name: str | None = None
+    incident_type: str | None = None
+    incident_at: Moment | None = None
+    meeting_title: str | None = None
+    filed_by_name: str | None = None
+    ruled_by_name: str | None = None
 
 
 class IncidentDetail(IncidentPublic):
@@ -110,6 +136,7 @@ class RollCallMarkPublic(BaseModel):
     incident: str | None
     marked_by: str | None
     marked_at: Moment
+    marked_by_name: str | None = None
 
 
 class RoomPublic(BaseModel):
@@ -172,6 +199,8 @@ class FindingPublic(BaseModel):
     points: Points
     text: str
     line: str
+    room: str | None = None
+    missing: list[str] = []
 
 
 class ImportSummary(BaseModel):
@@ -189,6 +218,7 @@ class AccountPublic(BaseModel):
     display_name: str
     role: str
     unit: str | None
+    unit_name: str | None = None
     disabled: bool
 
 
@@ -208,6 +238,18 @@ class AuditEntryPublic(BaseModel):
     entity_key: str | None
     before: dict[str, object] | None
     after: dict[str, object] | None
+    # For people: who by name, the kind of entry, the unit concerned, and the entry as a sentence.
+    actor_name: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+    unit_name: str | None = None
+    sentence: str | None = None
+    sentence_en: str | None = None
+
+
+class AuditPerson(BaseModel):
+    username: str
+    display_name: str
 
 
 class EventPublic(BaseModel):
@@ -237,6 +279,7 @@ class RegisterChangePublic(BaseModel):
     recorded_by: str | None
     recorded_at: Moment
     source: str | None
+    recorded_by_name: str | None = None
     before: dict[str, object] | None
     after: dict[str, object]
 

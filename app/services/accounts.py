@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.db.engine import Database
 from app.db.repositories import accounts as account_repo
-from app.db.tables import Account, LoginSession
+from app.db.tables import Account, LoginSession, Unit
 from app.roles import ADMIN, COUNTY_IT
 from app.schemas.public import AccountPublic
 from app.security.passwords import hash_password, password_problem, verify_password
@@ -43,25 +43,28 @@ def token_hash(token: str, *, secret: str) -> str:
     return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def _unit_code(session: Session, account: Account) -> str | None:
-    return account_repo.unit_code_of(session, account)
+def _unit(session: Session, account: Account) -> Unit | None:
+    return account_repo.unit_of(session, account)
 
 
 def public(session: Session, account: Account) -> AccountPublic:
+    unit = _unit(session, account)
     return AccountPublic(
         username=account.username,
         display_name=account.display_name,
         role=account.role,
-        unit=_unit_code(session, account),
+        unit=unit.code if unit else None,
+        unit_name=unit.name if unit else None,
         disabled=account.disabled,
     )
 
 
 def actor_of(session: Session, account: Account, *, address: str | None) -> Actor:
+    unit = _unit(session, account)
     return Actor(
         username=account.username,
         role=account.role,
-        unit_code=_unit_code(session, account),
+        unit_code=unit.code if unit else None,
         address=address,
         display_name=account.display_name,
     )
@@ -70,17 +73,23 @@ def actor_of(session: Session, account: Account, *, address: str | None) -> Acto
 def _check_role_unit(session: Session, role: str, unit_code: str | None) -> int | None:
     if role == COUNTY_IT:
         if unit_code is None:
-            raise Invalid("a county_it account needs its unit", field="unit")
+            raise Invalid(
+                "a county_it account needs its unit", field="unit", code="account.unit_required"
+            )
         return require_unit(session, unit_code).id
     if unit_code is not None:
-        raise Invalid(f"a {role} account is not bound to a unit", field="unit")
+        raise Invalid(
+            f"a {role} account is not bound to a unit",
+            field="unit",
+            code="account.unit_not_allowed",
+        )
     return None
 
 
 def require_account(session: Session, username: str) -> Account:
     account = account_repo.by_username(session, username)
     if account is None:
-        raise NotFound(f"no account {username!r}", field="username")
+        raise NotFound(f"no account {username!r}", field="username", code="account.not_found")
     return account
 
 
@@ -100,7 +109,9 @@ def create_account(
     password_hash = hash_password(password)
     with db.write() as tx:
         if account_repo.by_username(tx.session, username) is not None:
-            raise Conflict(f"account {username!r} already exists", field="username")
+            raise Conflict(
+                f"account {username!r} already exists", field="username", code="account.exists"
+            )
         now = utc_now()
         account = Account(
             username=username,
@@ -155,7 +166,11 @@ def update_account(
         # A role change names its unit afresh; otherwise the unit stays unless a new one is given.
         new_unit = unit_code if (role is not None or unit_code is not None) else before.unit
         if disabled is True and username == actor.username:
-            raise Invalid("an admin cannot disable their own account", field="disabled")
+            raise Invalid(
+                "an admin cannot disable their own account",
+                field="disabled",
+                code="account.self_disable",
+            )
         losing_admin = before.role == ADMIN and not before.disabled
         if losing_admin and (new_role != ADMIN or disabled is True):
             _keep_an_admin(tx.session, field="role" if new_role != ADMIN else "disabled")
@@ -235,7 +250,9 @@ def login(
                     else "wrong password or unknown account"
                 },
             )
-        raise LoginRefused("wrong username or password", field="password")
+        raise LoginRefused(
+            "wrong username or password", field="password", code="login.bad_credentials"
+        )
     token = secrets.token_urlsafe(32)
     csrf_token = secrets.token_urlsafe(32)
     expires_at = now + timedelta(hours=settings.session_absolute_hours)

@@ -58,7 +58,7 @@ def monthly(db: Database, *, unit_code: str, year: int) -> MonthlyChart:
         ]
         unit = next((u for u in units if u.code == unit_code), None)
         if unit is None:
-            raise NotFound(f"unknown unit {unit_code}", field="unit")
+            raise NotFound(f"unknown unit {unit_code}", field="unit", code="unit.not_found")
         members = [unit] + [u for u in units if u.parent == unit.code]
         codes = [u.code for u in members]
         incidents = incident_repo.moments_of(session, period_id=period.id, unit_codes=codes)

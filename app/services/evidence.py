@@ -36,7 +36,7 @@ def save(db: Database, *, actor: Actor, settings: Settings, data: bytes) -> Stor
 def path_of(*, settings: Settings, name: str) -> Path:
     path = settings.evidence_dir / name
     if not path.is_file():
-        raise NotFound(f"no evidence {name}", field="name")
+        raise NotFound(f"no evidence {name}", field="name", code="evidence.not_found")
     return path
 
 

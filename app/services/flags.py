@@ -141,9 +141,11 @@ def clear_flag(db: Database, *, actor: Actor, unit_code: str, kind: str, at: dat
 def _require_open(session: Session, flag_id: int) -> FlagRow:
     row = flag_repo.by_id(session, flag_id)
     if row is None:
-        raise NotFound(f"no flag {flag_id}", field="id")
+        raise NotFound(f"no flag {flag_id}", field="id", code="flag.not_found")
     if row.flag.status != "open":
-        raise Conflict(f"flag {flag_id} was already {row.flag.status}", field="id")
+        raise Conflict(
+            f"flag {flag_id} was already {row.flag.status}", field="id", code="flag.decided"
+        )
     return row
 
 
@@ -223,5 +225,5 @@ def get_flag(db: Database, *, flag_id: int) -> FlagPublic:
     with db.read() as session:
         row = flag_repo.by_id(session, flag_id)
         if row is None:
-            raise NotFound(f"no flag {flag_id}", field="id")
+            raise NotFound(f"no flag {flag_id}", field="id", code="flag.not_found")
         return public(row)

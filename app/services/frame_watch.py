@@ -157,7 +157,7 @@ class FrameWatch:
         try:
             result = checker.check(frame, at=datetime.now(UTC).timestamp())
         except MeasureError as error:
-            raise Invalid(str(error), field="body") from None
+            raise Invalid(str(error), field="body", code="frame.unreadable") from None
         self.status_changed(code, SourceStatus(state="online"))
         self.sampled(code, result)
         return result

@@ -47,14 +47,14 @@ def image_size(data: bytes) -> tuple[str, int, int]:
     """(kind, width, height) read from the header alone."""
     if data.startswith(PNG_MAGIC):
         if len(data) < 24 or data[12:16] != b"IHDR":
-            raise UnsupportedImage("truncated PNG header", field="body")
+            raise UnsupportedImage("truncated PNG header", field="body", code="image.corrupt")
         width, height = struct.unpack(">II", data[16:24])
         return "png", width, height
     if data.startswith(JPEG_MAGIC):
         offset = 2
         while offset + 4 <= len(data):
             if data[offset] != 0xFF:
-                raise UnsupportedImage("corrupt JPEG structure", field="body")
+                raise UnsupportedImage("corrupt JPEG structure", field="body", code="image.corrupt")
             marker = data[offset + 1]
             if marker == 0xFF:
                 offset += 1
@@ -66,10 +66,12 @@ def image_size(data: bytes) -> tuple[str, int, int]:
                 height, width = struct.unpack(">HH", data[offset + 5 : offset + 9])
                 return "jpeg", width, height
             if length < 2:
-                raise UnsupportedImage("corrupt JPEG segment", field="body")
+                raise UnsupportedImage("corrupt JPEG segment", field="body", code="image.corrupt")
             offset += 2 + length
-        raise UnsupportedImage("JPEG without a frame header", field="body")
-    raise UnsupportedImage("only PNG and JPEG images are accepted", field="body")
+        raise UnsupportedImage("JPEG without a frame header", field="body", code="image.corrupt")
+    raise UnsupportedImage(
+        "only PNG and JPEG images are accepted", field="body", code="image.unsupported_type"
+    )
 
 
 def _count_jpeg_scans(data: bytes) -> None:
@@ -152,18 +154,19 @@ def clean_image(data: bytes, *, max_pixels: int) -> CleanImage:
     _, width, height = image_size(data)
     check_structure(data)
     if width == 0 or height == 0:
-        raise UnsupportedImage("image has no pixels", field="body")
+        raise UnsupportedImage("image has no pixels", field="body", code="image.empty")
     if width * height > max_pixels:
         raise TooLarge(
             f"image of {width}×{height} pixels exceeds the limit of {max_pixels} pixels",
             field="body",
+            code="image.too_many_pixels",
         )
     pixels = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if pixels is None or pixels.shape[0] != height or pixels.shape[1] != width:
-        raise UnsupportedImage("the image cannot be decoded", field="body")
+        raise UnsupportedImage("the image cannot be decoded", field="body", code="image.corrupt")
     ok, encoded = cv2.imencode(".jpg", pixels, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY])
     if not ok:
-        raise UnsupportedImage("the image cannot be re-encoded", field="body")
+        raise UnsupportedImage("the image cannot be re-encoded", field="body", code="image.corrupt")
     return CleanImage(jpeg=encoded.tobytes(), width=width, height=height)
 
 

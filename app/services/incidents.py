@@ -23,11 +23,15 @@ from app.schemas.public import IncidentDetail, IncidentPublic, Page
 from app.schemas.records import IncidentCreate, IncidentFields
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
-from app.services.errors import Conflict, Invalid, NotFound
+from app.services.errors import Conflict, Forbidden, Invalid, NotFound
 from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
 from app.services.units import require_unit
 from app.timezone import assessment_year
+
+# The type groups seen at a meeting (roll call, venue order, conduct): a controller records
+# these; installation and criticism findings are recorded by reviewers and admins.
+MEETING_GROUPS = frozenset({"roll_call", "venue", "conduct"})
 
 
 @dataclass(frozen=True)
@@ -56,9 +60,14 @@ def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, fi
         raise Invalid(
             f"type {type_code!r} is not in the {rulebook.edition} edition of the rulebook",
             field=f"{field}type",
+            code="incident.type_not_in_edition",
         )
     if checkpoint is not None and occurrence_type.item_code != "roll_call":
-        raise Invalid("only roll-call incidents have a checkpoint", field=f"{field}checkpoint")
+        raise Invalid(
+            "only roll-call incidents have a checkpoint",
+            field=f"{field}checkpoint",
+            code="incident.checkpoint_not_roll_call",
+        )
     return occurrence_type.item_code
 
 
@@ -78,7 +87,9 @@ def _existing(session: Session, key: str, payload: IncidentCreate, digest: str) 
         return None
     if not same_incident(row.incident, digest=digest, at=payload.at):
         raise Conflict(
-            f"key {key!r} was already used for a different incident", field="Idempotency-Key"
+            f"key {key!r} was already used for a different incident",
+            field="Idempotency-Key",
+            code="incident.key_reused",
         )
     return Logged(public_of_row(session, row), created=False)
 
@@ -95,12 +106,29 @@ def add_incident(
     at = payload.at or utc_now()
     period, rulebook = period_of_year(session, assessment_year(at), field="at")
     item_code = check_type(rulebook, payload.type, checkpoint=payload.checkpoint, field="")
-    meeting_id = None
+    occurrence_type = rulebook.occurrence_type(payload.type)
+    if actor.role == "controller" and (
+        occurrence_type is None or occurrence_type.group not in MEETING_GROUPS
+    ):
+        raise Forbidden(
+            f"a controller records meeting types only, not {payload.type!r}",
+            field="type",
+            code="incident.type_forbidden",
+        )
+    meeting_id, meeting_title = None, None
     if payload.meeting is not None:
         meeting = meeting_repo.by_key(session, payload.meeting)
         if meeting is None:
-            raise Invalid(f"unknown meeting {payload.meeting!r}", field="meeting")
-        meeting_id = meeting.id
+            raise Invalid(
+                f"unknown meeting {payload.meeting!r}", field="meeting", code="meeting.not_found"
+            )
+        if meeting.cancelled_at is not None:
+            raise Conflict(
+                f"meeting {payload.meeting!r} was cancelled",
+                field="meeting",
+                code="meeting.cancelled",
+            )
+        meeting_id, meeting_title = meeting.id, meeting.title
     assert period.id is not None and unit.id is not None
     incident = Incident(
         key=key,
@@ -120,7 +148,14 @@ def add_incident(
     )
     session.add(incident)
     session.flush()
-    row = IncidentRow(incident, unit=unit.code, meeting=payload.meeting)
+    row = IncidentRow(
+        incident,
+        unit=unit.code,
+        meeting=payload.meeting,
+        unit_name=unit.name,
+        meeting_title=meeting_title,
+        logged_by_name=actor.display_name,
+    )
     public = incident_public(row, item_points=rulebook.item(item_code).points)
     audit.record(
         session,
@@ -167,6 +202,7 @@ def void_in(
         raise Conflict(
             f"incident {incident.key!r} was already voided: {incident.void_reason}",
             field="key",
+            code="incident.already_voided",
         )
     incident.voided_at, incident.voided_by, incident.void_reason = at, actor.username, reason
     audit.record(
@@ -178,7 +214,7 @@ def void_in(
         before={"voided": None},
         after={"voided": {"reason": reason, "at": at.isoformat(), "by": actor.username}},
     )
-    public = public_of_row(session, row)
+    public = public_of_row(session, row._replace(voided_by_name=actor.display_name))
     meeting_events.incident_event(
         session,
         meeting_id=incident.meeting_id,
@@ -198,7 +234,7 @@ def void_incident(db: Database, *, actor: Actor, key: str, reason: str) -> Incid
 def require_incident(session: Session, key: str, *, field: str = "key") -> IncidentRow:
     row = incident_repo.by_key(session, key)
     if row is None:
-        raise NotFound(f"no incident with key {key!r}", field=field)
+        raise NotFound(f"no incident with key {key!r}", field=field, code="incident.not_found")
     return row
 
 

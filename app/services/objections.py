@@ -24,14 +24,20 @@ def file_objection(
     with db.write() as tx:
         row = require_incident(tx.session, incident_key, field="incident")
         if row.incident.voided_at is not None:
-            raise Conflict(f"incident {incident_key!r} is already voided", field="incident")
+            raise Conflict(
+                f"incident {incident_key!r} is already voided",
+                field="incident",
+                code="objection.incident_voided",
+            )
         assert row.incident.id is not None
         if any(
             o.objection.status == "open"
             for o in objection_repo.of_incident(tx.session, row.incident.id)
         ):
             raise Conflict(
-                f"incident {incident_key!r} already has an open objection", field="incident"
+                f"incident {incident_key!r} already has an open objection",
+                field="incident",
+                code="objection.already_open",
             )
         objection = Objection(
             incident_id=row.incident.id, reason=reason, filed_by=actor.username, filed_at=utc_now()
@@ -40,7 +46,16 @@ def file_objection(
         tx.session.flush()
         assert objection.id is not None
         public = objection_public(
-            objection_repo.ObjectionRow(objection, row.incident.key, row.unit)
+            objection_repo.ObjectionRow(
+                objection,
+                row.incident.key,
+                row.unit,
+                unit_name=row.unit_name,
+                incident_type=row.incident.type_code,
+                incident_at=row.incident.at,
+                meeting_title=row.meeting_title,
+                filed_by_name=actor.display_name,
+            )
         )
         audit.record(
             tx.session,
@@ -67,10 +82,14 @@ def rule_on_objection(
     with db.write() as tx:
         row = objection_repo.by_id(tx.session, objection_id)
         if row is None:
-            raise NotFound(f"no objection {objection_id}", field="id")
+            raise NotFound(f"no objection {objection_id}", field="id", code="objection.not_found")
         objection = row.objection
         if objection.status != "open":
-            raise Conflict(f"objection {objection_id} was already {objection.status}", field="id")
+            raise Conflict(
+                f"objection {objection_id} was already {objection.status}",
+                field="id",
+                code="objection.decided",
+            )
         before = objection_public(row).model_dump(mode="json")
         now = utc_now()
         objection.status = "upheld" if decision == "uphold" else "rejected"
@@ -85,7 +104,7 @@ def rule_on_objection(
                 at=now,
             )
         tx.session.flush()
-        public = objection_public(row)
+        public = objection_public(row._replace(ruled_by_name=actor.display_name))
         audit.record(
             tx.session,
             actor=actor,
@@ -118,7 +137,7 @@ def get_objection(db: Database, *, objection_id: int) -> ObjectionPublic:
     with db.read() as session:
         row = objection_repo.by_id(session, objection_id)
         if row is None:
-            raise NotFound(f"no objection {objection_id}", field="id")
+            raise NotFound(f"no objection {objection_id}", field="id", code="objection.not_found")
         return objection_public(row)
 
 

@@ -7,7 +7,7 @@ from app.db.repositories import incidents as incident_repo
 from app.db.repositories import periods as period_repo
 from app.db.tables import Period
 from app.domain.rulebook import Rulebook, available_editions, load_edition
-from app.schemas.public import PeriodPublic
+from app.schemas.public import PeriodPublic, PeriodSummary
 from app.schemas.records import PeriodRecord
 from app.services import audit
 from app.services.context import Actor
@@ -27,7 +27,9 @@ def period_of_year(session: Session, year: int, *, field: str = "year") -> tuple
     period = period_repo.by_year(session, year)
     if period is None:
         raise Invalid(
-            f"there is no assessment period for {year}; an admin creates it first", field=field
+            f"there is no assessment period for {year}; an admin creates it first",
+            field=field,
+            code="period.missing",
         )
     return period, rulebook_of(period.edition)
 
@@ -36,16 +38,23 @@ def public(period: Period) -> PeriodPublic:
     return PeriodPublic(year=period.year, edition=period.edition)
 
 
-def list_periods(db: Database) -> list[PeriodPublic]:
+def list_periods(db: Database) -> list[PeriodSummary]:
+    """Every period, with how many incidents it holds (the pages open the latest with data)."""
     with db.read() as session:
-        return [public(p) for p in period_repo.all_periods(session)]
+        counts = period_repo.incident_counts(session)
+        return [
+            PeriodSummary(year=p.year, edition=p.edition, incidents=counts.get(p.id or 0, 0))
+            for p in period_repo.all_periods(session)
+        ]
 
 
 def get_period(db: Database, *, year: int) -> PeriodPublic:
     with db.read() as session:
         period = period_repo.by_year(session, year)
         if period is None:
-            raise NotFound(f"no assessment period for {year}", field="year")
+            raise NotFound(
+                f"no assessment period for {year}", field="year", code="period.not_found"
+            )
         return public(period)
 
 
@@ -77,6 +86,7 @@ def ensure_period(
                 f"period {record.year} has incidents of types the {record.edition} edition does "
                 f"not list: {', '.join(missing)}",
                 field=field,
+                code="period.edition_mismatch",
             )
         before = public(period).model_dump()
         period.edition = record.edition

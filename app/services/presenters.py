@@ -29,7 +29,10 @@ def incident_public(row: IncidentRow, *, item_points: Decimal) -> IncidentPublic
     voided = None
     if incident.voided_at is not None:
         voided = VoidPublic(
-            reason=incident.void_reason or "", at=iso(incident.voided_at), by=incident.voided_by
+            reason=incident.void_reason or "",
+            at=iso(incident.voided_at),
+            by=incident.voided_by,
+            by_name=row.voided_by_name,
         )
     return IncidentPublic(
         key=incident.key,
@@ -46,6 +49,9 @@ def incident_public(row: IncidentRow, *, item_points: Decimal) -> IncidentPublic
         logged_by=incident.logged_by,
         logged_at=iso(incident.logged_at),
         voided=voided,
+        unit_name=row.unit_name,
+        meeting_title=row.meeting_title,
+        logged_by_name=row.logged_by_name,
     )
 
 
@@ -56,6 +62,8 @@ def finding_public(finding: Finding) -> FindingPublic:
         points=points(finding.points),
         text=finding.text,
         line=finding.line,
+        room=finding.room,
+        missing=list(finding.missing),
     )
 
 
@@ -73,6 +81,12 @@ def objection_public(row: ObjectionRow) -> ObjectionPublic:
         ruled_by=objection.ruled_by,
         ruled_at=iso(objection.ruled_at) if objection.ruled_at else None,
         ruling=objection.ruling,
+        unit_name=row.unit_name,
+        incident_type=row.incident_type,
+        incident_at=iso(row.incident_at) if row.incident_at else None,
+        meeting_title=row.meeting_title,
+        filed_by_name=row.filed_by_name,
+        ruled_by_name=row.ruled_by_name,
     )
 
 

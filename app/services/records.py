@@ -58,7 +58,7 @@ def parse_records(data: Any) -> RecordsFile:
             "."
         )
         message = f"{path}: {first['msg']}" if path else first["msg"]
-        raise Invalid(message, field=path or "file") from None
+        raise Invalid(message, field=path or "file", code="records.invalid") from None
 
 
 def _import_meetings(session: Session, *, actor: Actor, records: list[MeetingRecord]) -> int:
@@ -71,6 +71,7 @@ def _import_meetings(session: Session, *, actor: Actor, records: list[MeetingRec
                 raise Conflict(
                     f"meeting {record.key!r} already exists with another title or start",
                     field=f"meetings[{index}]",
+                    code="records.meeting_conflict",
                 )
             continue
         meeting = Meeting(
@@ -103,16 +104,23 @@ def _import_incidents(
         for index, record in enumerate(file.incidents):
             where = f"incidents[{index}]"
             if record.key in seen:
-                raise Invalid(f"incident key {record.key!r} appears twice", field=f"{where}.key")
+                raise Invalid(
+                    f"incident key {record.key!r} appears twice",
+                    field=f"{where}.key",
+                    code="records.duplicate_key",
+                )
             seen.add(record.key)
             if record.unit not in unit_ids:
                 raise Invalid(
-                    f"incident {record.key!r}: unknown unit {record.unit}", field=f"{where}.unit"
+                    f"incident {record.key!r}: unknown unit {record.unit}",
+                    field=f"{where}.unit",
+                    code="records.unknown_unit",
                 )
             if assessment_year(record.at) != file.period.year:
                 raise Invalid(
                     f"incident {record.key!r}: {iso(record.at)} lies outside the period {file.period.year}",
                     field=f"{where}.at",
+                    code="records.outside_period",
                 )
             # The item depends on the type and on whether a checkpoint is given, nothing else.
             type_key = (record.type, record.checkpoint is not None)
@@ -125,11 +133,13 @@ def _import_incidents(
                 raise Invalid(
                     f"incident {record.key!r}: unknown meeting {record.meeting!r}",
                     field=f"{where}.meeting",
+                    code="records.unknown_meeting",
                 )
             if record.voided is not None and record.voided.at < record.at:
                 raise Invalid(
                     f"incident {record.key!r}: voided before it was seen",
                     field=f"{where}.voided.at",
+                    code="records.void_before_seen",
                 )
             digest = identity_digest(record)
             if record.key in known:
@@ -137,6 +147,7 @@ def _import_incidents(
                     raise Conflict(
                         f"incident {record.key!r} already exists with other details",
                         field=f"{where}.key",
+                        code="records.incident_conflict",
                     )
                 unchanged += 1
                 if record.voided is not None:
@@ -199,7 +210,11 @@ def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) 
     now = utc_now()
     for index, record in enumerate(records):
         if record.unit not in unit_ids:
-            raise Invalid(f"unknown unit {record.unit}", field=f"rooms[{index}].unit")
+            raise Invalid(
+                f"unknown unit {record.unit}",
+                field=f"rooms[{index}].unit",
+                code="records.unknown_unit",
+            )
         check_not_future(record.at, now=now, field=f"rooms[{index}].at")
         row = room_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
         current = existing.get((record.unit, record.name, record.at))
@@ -211,6 +226,7 @@ def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) 
                 raise Conflict(
                     f"room {record.name!r} of {record.unit} already has another entry at {iso(record.at)}",
                     field=f"rooms[{index}]",
+                    code="records.room_conflict",
                 )
             continue
         rows.append(row)
@@ -225,7 +241,11 @@ def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRe
     now = utc_now()
     for index, record in enumerate(records):
         if record.unit not in unit_ids:
-            raise Invalid(f"unknown unit {record.unit}", field=f"staffing[{index}].unit")
+            raise Invalid(
+                f"unknown unit {record.unit}",
+                field=f"staffing[{index}].unit",
+                code="records.unknown_unit",
+            )
         check_not_future(record.at, now=now, field=f"staffing[{index}].at")
         row = staffing_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
         current = existing.get((record.unit, record.at))
@@ -234,6 +254,7 @@ def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRe
                 raise Conflict(
                     f"staffing of {record.unit} already has another entry at {iso(record.at)}",
                     field=f"staffing[{index}]",
+                    code="records.staffing_conflict",
                 )
             continue
         rows.append(row)
@@ -286,7 +307,9 @@ def export_records(db: Database, *, year: int) -> RecordsFile:
     with db.read() as session:
         period = period_repo.by_year(session, year)
         if period is None or period.id is None:
-            raise Invalid(f"there is no assessment period for {year}", field="year")
+            raise Invalid(
+                f"there is no assessment period for {year}", field="year", code="period.missing"
+            )
         units = [
             UnitRecord(code=u.code, name=u.name, level=u.level, parent=p)
             for u, p in unit_repo.with_parent_codes(session)

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.db.engine import Database
 from app.db.repositories import meetings as meeting_repo
+from app.db.repositories import people as people_repo
 from app.db.repositories import roll_calls as roll_call_repo
 from app.db.repositories.incidents import IncidentRow
 from app.db.tables import Meeting, RollCallMark
@@ -15,7 +16,7 @@ from app.schemas.public import RollCallMarkPublic
 from app.schemas.records import Checkpoint, IncidentCreate
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
-from app.services.errors import Invalid, NotFound
+from app.services.errors import Conflict, Invalid, NotFound
 from app.services.incidents import add_incident, void_in
 from app.services.units import require_unit
 from app.timezone import iso
@@ -24,7 +25,12 @@ STATUS_NAMES = {"present": "签到", "late": "迟到", "absent": "缺席", "excu
 
 
 def _public(
-    mark: RollCallMark, *, meeting: str, unit: str, incident: str | None
+    mark: RollCallMark,
+    *,
+    meeting: str,
+    unit: str,
+    incident: str | None,
+    marked_by_name: str | None = None,
 ) -> RollCallMarkPublic:
     return RollCallMarkPublic(
         meeting=meeting,
@@ -35,13 +41,14 @@ def _public(
         incident=incident,
         marked_by=mark.marked_by,
         marked_at=iso(mark.marked_at),
+        marked_by_name=marked_by_name,
     )
 
 
 def _require_meeting(db_session: Session, key: str) -> Meeting:
     meeting = meeting_repo.by_key(db_session, key)
     if meeting is None:
-        raise NotFound(f"no meeting with key {key!r}", field="meeting")
+        raise NotFound(f"no meeting with key {key!r}", field="meeting", code="meeting.not_found")
     return meeting
 
 
@@ -57,10 +64,16 @@ def set_mark(
 ) -> tuple[RollCallMarkPublic, bool]:
     """Mark a venue; changing a mark voids the incident of the old one. Returns (mark, changed)."""
     if status == "excused" and not reason:
-        raise Invalid("an excused venue needs a reason", field="reason")
+        raise Invalid(
+            "an excused venue needs a reason", field="reason", code="roll_call.reason_required"
+        )
     with db.write() as tx:
         session = tx.session
         meeting = _require_meeting(session, meeting_key)
+        if meeting.cancelled_at is not None:
+            raise Conflict(
+                f"meeting {meeting_key!r} was cancelled", field="meeting", code="meeting.cancelled"
+            )
         unit = require_unit(session, unit_code)
         assert meeting.id is not None and unit.id is not None
         mark, old_incident = roll_call_repo.mark_with_incident(
@@ -78,7 +91,13 @@ def set_mark(
                 void_in(
                     session,
                     actor=actor,
-                    row=IncidentRow(old_incident, unit=unit.code, meeting=meeting.key),
+                    row=IncidentRow(
+                        old_incident,
+                        unit=unit.code,
+                        meeting=meeting.key,
+                        unit_name=unit.name,
+                        meeting_title=meeting.title,
+                    ),
                     reason=f"点名改为{STATUS_NAMES[status]}",
                     at=now,
                 )
@@ -107,7 +126,11 @@ def set_mark(
         mark.marked_by, mark.marked_at = actor.username, now
         session.flush()
         public = _public(
-            mark, meeting=meeting.key, unit=unit.code, incident=incident.key if incident else None
+            mark,
+            meeting=meeting.key,
+            unit=unit.code,
+            incident=incident.key if incident else None,
+            marked_by_name=actor.display_name,
         )
         audit.record(
             session,
@@ -132,7 +155,15 @@ def list_marks(db: Database, *, meeting_key: str) -> list[RollCallMarkPublic]:
     with db.read() as session:
         meeting = _require_meeting(session, meeting_key)
         assert meeting.id is not None
-        rows = roll_call_repo.marks_of_meeting(session, meeting_id=meeting.id)
+        found = roll_call_repo.marks_of_meeting(session, meeting_id=meeting.id)
+        names = people_repo.display_names(session, [mark.marked_by for mark, _, _ in found])
         return [
-            _public(mark, meeting=meeting.key, unit=code, incident=key) for mark, code, key in rows
+            _public(
+                mark,
+                meeting=meeting.key,
+                unit=code,
+                incident=key,
+                marked_by_name=names.get(mark.marked_by or ""),
+            )
+            for mark, code, key in found
         ]

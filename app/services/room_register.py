@@ -16,6 +16,7 @@ from typing import Any, Literal
 from sqlmodel import Session
 
 from app.db.engine import Database
+from app.db.repositories import people as people_repo
 from app.db.repositories import periods as period_repo
 from app.db.repositories import register as register_repo
 from app.db.tables import RoomRecord, StaffingRecord
@@ -67,9 +68,15 @@ def check_register_write(actor: Actor, *, at: datetime | None, source: str | Non
     if actor.role != COUNTY_IT:
         return
     if source not in (None, "self_report"):
-        raise Forbidden("county staff report as self_report (自评上报)", field="source")
+        raise Forbidden(
+            "county staff report as self_report (自评上报)",
+            field="source",
+            code="register.source_forbidden",
+        )
     if at is not None and at < utc_now() - BACKDATING_TOLERANCE:
-        raise Forbidden("county staff cannot date a change in the past", field="at")
+        raise Forbidden(
+            "county staff cannot date a change in the past", field="at", code="register.past_date"
+        )
 
 
 def check_not_future(at: datetime, *, now: datetime, field: str = "at") -> None:
@@ -307,7 +314,11 @@ def history(db: Database, *, unit_code: str) -> list[RegisterChangePublic]:
                 )
             )
             previous_staffing = after
-    return sorted(changes, key=lambda c: (c.recorded_at, c.at), reverse=True)
+        names = people_repo.display_names(session, [c.recorded_by for c in changes])
+    named = [
+        c.model_copy(update={"recorded_by_name": names.get(c.recorded_by or "")}) for c in changes
+    ]
+    return sorted(named, key=lambda c: (c.recorded_at, c.at), reverse=True)
 
 
 # Changing
@@ -317,7 +328,11 @@ def _check_names(update: RegisterUpdate) -> None:
     names = [r.name for r in update.rooms]
     for index, name in enumerate(names):
         if names.index(name) != index:
-            raise Invalid(f"two rooms are called {name!r}", field=f"rooms[{index}].name")
+            raise Invalid(
+                f"two rooms are called {name!r}",
+                field=f"rooms[{index}].name",
+                code="register.duplicate_room",
+            )
 
 
 def preview(db: Database, *, unit_code: str, update: RegisterUpdate) -> list[FindingPublic]:
@@ -366,6 +381,7 @@ def _write(
             "someone else saved this unit's register after you opened it; "
             "reload to see their changes, then edit again",
             field="If-Match",
+            code="register.stale",
         )
     current = _rooms_at(session, unit, at=at)
     wanted: dict[str, RoomState | None] = dict(rooms)

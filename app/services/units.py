@@ -29,7 +29,7 @@ def get_unit(db: Database, *, code: str) -> UnitPublic:
 def require_unit(session: Session, code: str, *, field: str = "unit") -> Unit:
     unit = unit_repo.by_code(session, code)
     if unit is None:
-        raise NotFound(f"unknown unit {code}", field=field)
+        raise NotFound(f"unknown unit {code}", field=field, code="unit.not_found")
     return unit
 
 
@@ -53,17 +53,28 @@ def check_hierarchy(
     for index, record in enumerate(records):
         where = f"units[{index}]"
         if record.code in seen:
-            raise Invalid(f"unit {record.code} is listed twice", field=f"{where}.code")
+            raise Invalid(
+                f"unit {record.code} is listed twice", field=f"{where}.code", code="units.duplicate"
+            )
         seen.add(record.code)
         if record.level == "city" and record.parent is not None:
-            raise Invalid(f"city {record.code} cannot have a parent", field=f"{where}.parent")
+            raise Invalid(
+                f"city {record.code} cannot have a parent",
+                field=f"{where}.parent",
+                code="units.city_with_parent",
+            )
         if record.level == "county":
             if record.parent is None:
-                raise Invalid(f"county {record.code} needs its city", field=f"{where}.parent")
+                raise Invalid(
+                    f"county {record.code} needs its city",
+                    field=f"{where}.parent",
+                    code="units.county_without_city",
+                )
             if levels.get(record.parent) != "city":
                 raise Invalid(
                     f"county {record.code}: parent {record.parent} is not a known city",
                     field=f"{where}.parent",
+                    code="units.unknown_city",
                 )
     parents = dict(known_parents or {})
     parents.update({r.code: r.parent for r in records})
@@ -77,6 +88,7 @@ def check_hierarchy(
                 f"unit {record.code} cannot become a county while "
                 f"{', '.join(sorted(counties_of[record.code]))} belong to it",
                 field=f"units[{index}].level",
+                code="units.city_has_counties",
             )
 
 
@@ -129,6 +141,6 @@ def upsert_units(session: Session, *, actor: Actor, records: list[UnitRecord]) -
 def create_unit(db: Database, *, actor: Actor, record: UnitRecord) -> UnitPublic:
     with db.write() as tx:
         if unit_repo.by_code(tx.session, record.code) is not None:
-            raise Conflict(f"unit {record.code} already exists", field="code")
+            raise Conflict(f"unit {record.code} already exists", field="code", code="unit.exists")
         upsert_units(tx.session, actor=actor, records=[record])
         return public(*require_unit_with_parent(tx.session, record.code))

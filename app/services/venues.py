@@ -167,7 +167,9 @@ def set_reference(
         sample = sample_path(settings, unit_code)
         if not sample.is_file():
             raise Conflict(
-                f"venue {unit_code} has no sample yet to take as reference", field="unit"
+                f"venue {unit_code} has no sample yet to take as reference",
+                field="unit",
+                code="venue.no_sample",
             )
         data = sample.read_bytes()
         image = CleanImage(jpeg=data, width=0, height=0)
@@ -200,7 +202,9 @@ def check_reference(image: CleanImage) -> None:
     try:
         Reference.from_frame(decode_frame(image.jpeg))
     except (FrameError, MeasureError) as error:
-        raise UnsupportedImage(f"not usable as a reference frame: {error}", field="body") from None
+        raise UnsupportedImage(
+            f"not usable as a reference frame: {error}", field="body", code="venue.bad_reference"
+        ) from None
 
 
 def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
@@ -209,7 +213,11 @@ def reference_path(db: Database, *, settings: Settings, unit_code: str) -> Path:
         assert unit.id is not None
         source = venue_repo.source_of(session, unit_id=unit.id)
         if source is None or source.reference is None:
-            raise NotFound(f"venue {unit_code} has no reference frame", field="unit")
+            raise NotFound(
+                f"venue {unit_code} has no reference frame",
+                field="unit",
+                code="venue.no_reference",
+            )
         path = settings.evidence_dir / source.reference
     if not path.is_file():
         raise NotFound(

@@ -1,6 +1,8 @@
 // The admin page: accounts (create, edit, disable, reset password) and the audit log browser.
 import { api, ApiError } from "./api.js";
-import { t } from "./i18n.js";
+import { h } from "./dom.js";
+import { nextDay, shanghaiIso, shanghaiMinute } from "./datetime.js";
+import { currentLang, errorText, t } from "./i18n.js";
 import { startPage } from "./shell.js";
 
 const MESSAGES = {
@@ -15,7 +17,7 @@ const MESSAGES = {
   "admin.accounts.title": ["账号", "Accounts"],
   "admin.accounts.empty": ["暂无账号", "No accounts"],
   "admin.col.username": ["用户名", "Username"],
-  "admin.col.displayName": ["姓名", "Display name"],
+  "admin.col.displayName": ["姓名", "Name"],
   "admin.col.role": ["角色", "Role"],
   "admin.col.unit": ["单位", "Unit"],
   "admin.col.state": ["状态", "State"],
@@ -27,7 +29,7 @@ const MESSAGES = {
   "admin.create.submit": ["创建账号", "Create account"],
   "admin.created": ["已创建账号 {username}。", "Account {username} created."],
   "admin.field.username": ["用户名", "Username"],
-  "admin.field.displayName": ["姓名", "Display name"],
+  "admin.field.displayName": ["姓名", "Name"],
   "admin.field.role": ["角色", "Role"],
   "admin.field.unit": ["所属单位", "Unit"],
   "admin.field.password": ["初始密码", "Initial password"],
@@ -72,14 +74,21 @@ const MESSAGES = {
   "admin.audit.title": ["审计日志", "Audit log"],
   "admin.audit.filters": ["审计日志筛选", "Audit log filters"],
   "admin.audit.empty": ["没有符合条件的记录", "No entries match"],
-  "admin.filter.actor": ["操作人", "Actor"],
-  "admin.filter.action": ["操作（前缀）", "Action (prefix)"],
-  "admin.filter.entity": ["对象类型", "Entity"],
+  "admin.filter.actor": ["操作人", "Person"],
+  "admin.filter.unit": ["单位", "Unit"],
+  "admin.filter.kind": ["类别", "Kind"],
+  "admin.filter.anyone": ["— 全部人员 —", "— everyone —"],
+  "admin.filter.anyUnit": ["— 全部单位 —", "— every unit —"],
+  "admin.filter.anyKind": ["— 全部类别 —", "— every kind —"],
+  "admin.export.csv": ["导出 CSV", "Export CSV"],
+  "admin.export.xlsx": ["导出 Excel", "Export Excel"],
+  "admin.audit.emptyFiltered": ["没有符合筛选条件的记录；可清除筛选后重试。", "No entries match these filters: clear them to see more."],
+  "admin.col.what": ["事项", "What"],
   "admin.filter.from": ["起始日期", "From"],
   "admin.filter.to": ["截止日期（含）", "To (inclusive)"],
   "admin.filter.apply": ["筛选", "Filter"],
   "admin.filter.clear": ["清除", "Clear"],
-  "admin.filter.badRange": ["截止日期不能早于起始日期。", "The end date is before the start date."],
+  "admin.filter.badRange": ["截止日期早于起始日期，没有可显示的记录。", "The end date is before the start date: nothing can match."],
   "admin.col.time": ["时间", "Time"],
   "admin.col.actor": ["操作人", "Actor"],
   "admin.col.address": ["地址", "Address"],
@@ -90,17 +99,17 @@ const MESSAGES = {
   "admin.diff.field": ["字段", "Field"],
   "admin.diff.before": ["修改前", "Before"],
   "admin.diff.after": ["修改后", "After"],
-  "admin.diff.more": ["另 {count} 项", "{count} more"],
+  "admin.diff.summary": ["记录详情（{count} 项变化）", "Stored record ({count} changed)"],
   "admin.pager.label": ["审计日志分页", "Audit log pages"],
   "admin.pager.prev": ["上一页", "Previous"],
   "admin.pager.next": ["下一页", "Next"],
   "admin.pager.summary": ["第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}"],
   "admin.pager.none": ["共 0 条", "0 entries"],
+  "admin.system": ["系统", "The system"],
 };
 
 const PAGE_SIZE = 50;
-const ASSESSMENT_OFFSET = "+08:00";
-const COMPACT_CHANGES = 2;
+const AUDIT_KINDS = ["incident", "roll_call", "meeting", "objection", "register", "frame", "account", "session", "settings"];
 
 const state = {
   me: null,
@@ -115,18 +124,6 @@ const state = {
 };
 
 const $ = (id) => document.getElementById(id);
-
-// A DOM element; strings among the children become text nodes, never markup.
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "className") node.className = value;
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  node.append(...children.filter((child) => child !== null && child !== undefined && child !== false));
-  return node;
-}
 
 function announce(text) {
   $("admin-status").textContent = text;
@@ -148,10 +145,14 @@ function controlNamed(form, loc) {
   return null;
 }
 
+// Each refusal as {loc, text}: the glossary's sentence for its code, in the page's language.
 function errorDetails(error) {
-  if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) return error.detail;
-  if (error instanceof ApiError) return [{ loc: [], msg: error.message }];
-  return [{ loc: [], msg: t("admin.networkError") }];
+  if (error.fieldErrors) return error.fieldErrors;
+  if (error instanceof ApiError && Array.isArray(error.detail) && error.detail.length) {
+    return error.detail.map((detail) => ({ loc: detail.loc, text: errorText([detail], error.status) }));
+  }
+  if (error instanceof ApiError) return [{ loc: [], text: error.message }];
+  return [{ loc: [], text: t("admin.networkError") }];
 }
 
 function showErrors(form, error) {
@@ -159,7 +160,7 @@ function showErrors(form, error) {
   for (const detail of errorDetails(error)) {
     const control = controlNamed(form, Array.isArray(detail.loc) ? detail.loc : []);
     const slot = form.querySelector(`[data-field-error="${control ? control.name : ""}"]`);
-    const message = String(detail.msg ?? "");
+    const message = detail.text;
     slot.textContent = slot.textContent ? `${slot.textContent} ${message}` : message;
     if (control) {
       control.setAttribute("aria-invalid", "true");
@@ -170,7 +171,7 @@ function showErrors(form, error) {
 }
 
 function fieldError(form, name, message) {
-  showErrors(form, new ApiError(422, [{ loc: [name], msg: message }]));
+  showErrors(form, { fieldErrors: [{ loc: [name], text: message }] });
 }
 
 async function whileBusy(form, work) {
@@ -193,16 +194,16 @@ function unitName(code) {
 }
 
 function unitCell(code) {
-  if (!code) return el("span", { className: "muted" }, "—");
-  return el("span", {}, unitName(code), " ", el("span", { className: "muted" }, code));
+  if (!code) return h("span", { className: "muted" }, "—");
+  return h("span", { title: code }, unitName(code));
 }
 
 function fillUnitSelect(select, selected) {
-  const choose = el("option", { value: "" }, t("admin.unit.choose"));
+  const choose = h("option", { value: "" }, t("admin.unit.choose"));
   const cities = state.units.filter((u) => u.level === "city");
   const groups = cities.map((city) => {
     const members = state.units.filter((u) => u.code === city.code || u.parent === city.code);
-    return el("optgroup", { label: `${city.name} ${city.code}` }, ...members.map(unitOption));
+    return h("optgroup", { label: `${city.name} ${city.code}` }, ...members.map(unitOption));
   });
   const grouped = new Set(cities.flatMap((c) => [c.code, ...state.units.filter((u) => u.parent === c.code).map((u) => u.code)]));
   const loose = state.units.filter((u) => !grouped.has(u.code)).map(unitOption);
@@ -211,7 +212,7 @@ function fillUnitSelect(select, selected) {
 }
 
 function unitOption(unit) {
-  return el("option", { value: unit.code }, `${unit.name}（${unit.code}）`);
+  return h("option", { value: unit.code }, `${unit.name}（${unit.code}）`);
 }
 
 function syncUnitField(form) {
@@ -229,28 +230,28 @@ async function loadAccounts() {
 
 function renderAccounts() {
   const rows = state.accounts.map(accountRow);
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 6, className: "muted" }, t("admin.accounts.empty"))));
+  if (!rows.length) rows.push(h("tr", {}, h("td", { colspan: 6, className: "muted" }, t("admin.accounts.empty"))));
   $("accounts-body").replaceChildren(...rows);
 }
 
 function accountRow(account) {
   const self = account.username === state.me;
-  const row = el("tr", { "data-username": account.username, className: account.disabled ? "admin-row-disabled" : null });
+  const row = h("tr", { "data-username": account.username, className: account.disabled ? "admin-row-disabled" : null });
   const state_ = account.disabled ? "disabled" : "active";
   row.append(
-    el("th", { scope: "row" }, el("code", {}, account.username), self ? el("span", { className: "muted" }, ` ${t("admin.you")}`) : null),
-    el("td", {}, account.display_name),
-    el("td", {}, t(`role.${account.role}`)),
-    el("td", {}, unitCell(account.unit)),
-    el("td", {}, el("span", { className: `pill ${account.disabled ? "bad" : "ok"}`, "data-state": state_ }, t(`admin.state.${state_}`))),
-    el("td", { className: "admin-row-actions" }, ...accountButtons(account, self)),
+    h("th", { scope: "row" }, h("code", {}, account.username), self ? h("span", { className: "muted" }, ` ${t("admin.you")}`) : null),
+    h("td", {}, account.display_name),
+    h("td", {}, t(`role.${account.role}`)),
+    h("td", {}, unitCell(account.unit)),
+    h("td", {}, h("span", { className: `pill ${account.disabled ? "bad" : "ok"}`, "data-state": state_ }, t(`admin.state.${state_}`))),
+    h("td", { className: "admin-row-actions" }, ...accountButtons(account, self)),
   );
   return row;
 }
 
 function accountButtons(account, self) {
   const make = (action, text, label, extra = {}) =>
-    el("button", { type: "button", "data-action": action, "data-username": account.username, "aria-label": label, ...extra }, text);
+    h("button", { type: "button", "data-action": action, "data-username": account.username, "aria-label": label, ...extra }, text);
   const { username } = account;
   const toggle = account.disabled
     ? make("enable", t("admin.action.enable"), t("admin.action.enableLabel", { username }))
@@ -435,21 +436,16 @@ async function onConfirm(event) {
 
 // ---- audit log ----
 
-function nextDay(date) {
-  const [year, month, day] = date.split("-").map(Number);
-  return new Date(Date.UTC(year, month - 1, day + 1)).toISOString().slice(0, 10);
-}
-
 function readFilters(form) {
   const values = form.elements;
   const query = {};
-  for (const name of ["actor", "action", "entity"]) {
+  for (const name of ["actor", "unit", "kind"]) {
     const value = values[name].value.trim();
     if (value) query[name] = value;
   }
   // Dates are days of assessment time (Asia/Shanghai); "to" includes its whole day.
-  if (values.from.value) query.from = `${values.from.value}T00:00:00${ASSESSMENT_OFFSET}`;
-  if (values.to.value) query.to = `${nextDay(values.to.value)}T00:00:00${ASSESSMENT_OFFSET}`;
+  if (values.from.value) query.from = shanghaiIso(values.from.value);
+  if (values.to.value) query.to = shanghaiIso(nextDay(values.to.value));
   return query;
 }
 
@@ -483,7 +479,13 @@ function renderAudit() {
   const page = state.audit;
   if (!page) return;
   const rows = page.items.map(auditRow);
-  if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: 7, className: "muted" }, t("admin.audit.empty"))));
+  const filtered = Object.keys(state.auditQuery).length > 0;
+  if (!rows.length) {
+    rows.push(h("tr", {}, h("td", { colspan: 5, className: "muted" }, t(filtered ? "admin.audit.emptyFiltered" : "admin.audit.empty"))));
+  }
+  const query = new URLSearchParams({ ...state.auditQuery, lang: currentLang() === "en" ? "en" : "zh" });
+  $("audit-csv").href = `/api/audit/export.csv?${query}`;
+  $("audit-xlsx").href = `/api/audit/export.xlsx?${query}`;
   $("audit-body").replaceChildren(...rows);
   $("audit-summary").textContent = page.total
     ? t("admin.pager.summary", { first: page.offset + 1, last: page.offset + page.items.length, total: page.total })
@@ -502,30 +504,26 @@ async function turnPage(step) {
   await loadAudit();
 }
 
-function formatMoment(iso) {
-  return iso.length >= 19 ? `${iso.slice(0, 10)} ${iso.slice(11, 19)}` : iso;
-}
-
 function cell(value, className) {
-  return el("td", { className }, value === null || value === undefined || value === "" ? el("span", { className: "muted" }, "—") : value);
+  return h("td", { className }, value === null || value === undefined || value === "" ? h("span", { className: "muted" }, "—") : value);
 }
 
+// One entry as a sentence with names ("张三 将 梅列区 会前两小时点名 标为 迟到"), in the page's
+// language; the stored before/after stay one click away for the curious.
 function auditRow(entry) {
-  return el(
+  return h(
     "tr",
-    { "data-action": entry.action, "data-entity-key": entry.entity_key ?? "" },
-    el("td", { className: "admin-nowrap" }, el("time", { datetime: entry.at, title: entry.at }, formatMoment(entry.at))),
-    cell(entry.actor),
+    { "data-action": entry.action, "data-kind": entry.kind ?? "", "data-entity-key": entry.entity_key ?? "" },
+    h("td", { className: "admin-nowrap" }, h("time", { datetime: entry.at }, shanghaiMinute(entry.at))),
+    cell(entry.actor_name || (entry.actor ? null : t("admin.system"))),
+    h("td", { className: "admin-sentence" }, currentLang() === "en" ? entry.sentence_en : entry.sentence),
     cell(entry.address, "admin-nowrap"),
-    el("td", {}, el("code", {}, entry.action)),
-    cell(entry.entity),
-    cell(entry.entity_key),
-    el("td", { className: "admin-change" }, changeView(entry.before, entry.after)),
+    h("td", { className: "admin-change" }, changeView(entry.before, entry.after)),
   );
 }
 
 function show(value) {
-  if (value === null || value === undefined) return "∅";
+  if (value === null || value === undefined) return "—";
   if (typeof value === "string") return value;
   return JSON.stringify(value);
 }
@@ -539,46 +537,59 @@ function changes(before, after) {
   });
 }
 
-function compactLine({ field, was, now }, before) {
-  const line = el("span", { className: "admin-diff-item" }, el("span", { className: "admin-diff-field" }, field), ": ");
-  if (before) line.append(el("del", {}, show(was)), " → ");
-  line.append(el("ins", {}, show(now)));
-  return line;
-}
-
+// The stored record before → after, as it was written: behind a summary in words, since its
+// field names are the API's.
 function changeView(before, after) {
-  if (!before && !after) return el("span", { className: "muted" }, "—");
+  if (!before && !after) return h("span", { className: "muted" }, "—");
   const all = changes(before, after);
   const changed = all.filter((c) => c.changed);
-  const shown = changed.slice(0, COMPACT_CHANGES);
-  const summary = el("summary", {}, ...shown.map((c) => compactLine(c, Boolean(before))));
-  if (!shown.length) summary.append(el("span", { className: "muted" }, "—"));
-  if (changed.length > shown.length) {
-    summary.append(el("span", { className: "muted" }, t("admin.diff.more", { count: changed.length - shown.length })));
-  }
-  const table = el(
+  const summary = h("summary", {}, t("admin.diff.summary", { count: changed.length }));
+  const table = h(
     "table",
     { className: "admin-diff-table" },
-    el(
+    h(
       "thead",
       {},
-      el("tr", {}, ...["admin.diff.field", "admin.diff.before", "admin.diff.after"].map((key) => el("th", { scope: "col" }, t(key)))),
+      h("tr", {}, ...["admin.diff.field", "admin.diff.before", "admin.diff.after"].map((key) => h("th", { scope: "col" }, t(key)))),
     ),
-    el(
+    h(
       "tbody",
       {},
       ...all.map((c) =>
-        el(
+        h(
           "tr",
           { className: c.changed ? "admin-diff-changed" : null },
-          el("th", { scope: "row" }, c.field),
-          el("td", {}, before ? show(c.was) : "—"),
-          el("td", {}, after ? show(c.now) : "—"),
+          h("th", { scope: "row" }, c.field),
+          h("td", {}, before ? show(c.was) : "—"),
+          h("td", {}, after ? show(c.now) : "—"),
         ),
       ),
     ),
   );
-  return el("details", { className: "admin-diff" }, summary, table);
+  return h("details", { className: "admin-diff" }, summary, table);
+}
+
+// The filters' pickers: people by name, units by name, kinds in words.
+async function fillAuditPickers() {
+  const people = await api("GET", "/api/audit/people");
+  const form = $("audit-filters");
+  const keep = (select, options) => {
+    const chosen = select.value;
+    select.replaceChildren(...options);
+    select.value = chosen;
+  };
+  keep(form.elements.actor, [
+    h("option", { value: "" }, t("admin.filter.anyone")),
+    ...people.map((person) => h("option", { value: person.username }, person.display_name)),
+  ]);
+  keep(form.elements.unit, [
+    h("option", { value: "" }, t("admin.filter.anyUnit")),
+    ...state.units.map((unit) => h("option", { value: unit.code }, unit.name)),
+  ]);
+  keep(form.elements.kind, [
+    h("option", { value: "" }, t("admin.filter.anyKind")),
+    ...AUDIT_KINDS.map((kind) => h("option", { value: kind }, t(`audit.kind.${kind}`))),
+  ]);
 }
 
 // ---- start ----
@@ -595,6 +606,7 @@ function redraw() {
   translateAttributes();
   renderAccounts();
   renderAudit();
+  fillAuditPickers();
   for (const form of [$("create-form"), $("edit-form")]) {
     const select = form.elements.unit;
     fillUnitSelect(select, select.value);
@@ -636,7 +648,7 @@ async function main() {
       $("no-access").hidden = false;
     } else {
       const failed = $("load-error");
-      failed.textContent = t("admin.loadFailed", { reason: errorDetails(error)[0].msg });
+      failed.textContent = t("admin.loadFailed", { reason: errorDetails(error)[0].text });
       failed.hidden = false;
     }
     return;
@@ -652,6 +664,7 @@ async function main() {
   renderAccounts();
   $("accounts-section").hidden = false;
   $("audit-section").hidden = false;
+  await fillAuditPickers();
   await loadAudit();
 }
 

@@ -1,14 +1,25 @@
 // The one way the pages talk to the server: JSON over fetch, with the session's CSRF token.
+import { errorText } from "./i18n.js";
 
 let csrfToken = null;
 
+// An API refusal. Its message is the glossary's sentence for the error's code, in the page's
+// current language; the server's English `msg` stays in `detail` for logs only.
 export class ApiError extends Error {
   constructor(status, detail) {
-    const first = Array.isArray(detail) && detail.length ? detail[0] : null;
-    const where = first && first.loc && first.loc.length ? ` (${first.loc.join(".")})` : "";
-    super(first ? `${first.msg}${where}` : `HTTP ${status}`);
+    super();
+    this.name = "ApiError";
     this.status = status;
     this.detail = detail;
+  }
+
+  get message() {
+    return errorText(this.detail, this.status);
+  }
+
+  get code() {
+    const first = Array.isArray(this.detail) && this.detail.length ? this.detail[0] : null;
+    return first ? first.code : `http.${this.status}`;
   }
 }
 
@@ -30,7 +41,7 @@ export async function api(method, path, { body, headers = {}, raw = false } = {}
   const response = await fetch(path, init);
   if (response.status === 401 && !path.startsWith("/api/session")) {
     goToLogin();
-    throw new ApiError(401, [{ msg: "not logged in", loc: [] }]);
+    throw new ApiError(401, [{ msg: "not logged in", loc: [], code: "session.required" }]);
   }
   if (!response.ok) {
     let detail = null;
@@ -67,4 +78,11 @@ export async function requireSession() {
 export async function logOut() {
   await api("DELETE", "/api/session");
   location.assign("/login");
+}
+
+// What to tell the user about any failure: the glossary's sentence for an API error, or that the
+// server could not be reached (fetch throws a TypeError with browser-specific English text).
+export function describeError(error) {
+  if (error instanceof ApiError) return error.message;
+  return errorText(null, null);
 }

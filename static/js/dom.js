@@ -1,12 +1,14 @@
-// Building DOM without innerHTML: every text goes in as a text node. Points are handled as
-// integer hundredths ("0.05" is 5), so that sums are exact. Shared by the console and the
-// review pages.
+// The one DOM helper of the pages: h(tag, props, ...children) builds elements without innerHTML,
+// every text going in as a text node. Points are handled as integer hundredths ("0.05" is 5),
+// so that sums are exact.
 
 export function h(tag, props = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name === "class") element.className = value;
+    if (name === "class" || name === "className") element.className = value;
+    else if (name === "value") element.value = value;
+    else if (name === "checked") element.checked = Boolean(value);
     else if (name === "text") element.textContent = value;
     else if (name === "dataset") Object.assign(element.dataset, value);
     else if (name.startsWith("on") && typeof value === "function") {

@@ -1,10 +1,44 @@
 // zh-CN first, English available: the choice is kept in localStorage ("vcwatch.lang").
+// The words every page shares — roles, statuses, sources, checkpoints, types, items, field names
+// and the sentence for every error code — live once in glossary.json; pages add their own labels.
+import glossary from "./glossary.json" with { type: "json" };
 
-const dictionaries = {};
-let lang = localStorage.getItem("vcwatch.lang") || (navigator.language.startsWith("zh") ? "zh" : "zh");
+const dictionaries = { ...glossary };
+let lang = localStorage.getItem("vcwatch.lang") || "zh";
 
 export function register(messages) {
-  for (const [key, pair] of Object.entries(messages)) dictionaries[key] = pair;
+  for (const [key, pair] of Object.entries(messages)) {
+    // A page never redefines a shared word: one status, one spelling, on every page.
+    if (!(key in glossary)) dictionaries[key] = pair;
+  }
+}
+
+export function has(key) {
+  return key in dictionaries;
+}
+
+// The user's sentence for an API error detail ({loc, msg, type, code}); never the server's text.
+export function errorText(detail, status) {
+  const list = Array.isArray(detail) ? detail : [];
+  if (!list.length) return t(status ? `error.http.${status}` : "error.network", { status: status ?? "" });
+  const sentences = list.map((entry) => {
+    const field = fieldName(entry.loc || []);
+    const code = entry.code || (entry.type ? `invalid.${entry.type}` : "");
+    if (has(`error.${code}`)) return t(`error.${code}`, { field, status });
+    if (code.startsWith("invalid.")) return t("error.invalid", { field });
+    if (status && has(`error.http.${status}`)) return t(`error.http.${status}`);
+    return t("error.unknown", { status: status ?? "" });
+  });
+  return [...new Set(sentences)].join(lang === "en" ? " " : "");
+}
+
+function fieldName(loc) {
+  const names = loc.filter((part) => typeof part === "string" && !["body", "query", "path", "header"].includes(part));
+  for (const name of names.reverse()) {
+    const key = `field.${name.toLowerCase() === "idempotency-key" ? "Idempotency-Key" : name}`;
+    if (has(key)) return t(key);
+  }
+  return t("field.unknown");
 }
 
 export function t(key, params = {}) {
@@ -27,7 +61,7 @@ export function setLang(next) {
   document.dispatchEvent(new CustomEvent("vcwatch:langchange", { detail: { lang: next } }));
 }
 
-// Elements with data-i18n="key" get their text from the dictionary.
+// Elements with a data-i18n key get their text from the dictionary.
 export function translatePage(root = document) {
   for (const element of root.querySelectorAll("[data-i18n]")) element.textContent = t(element.dataset.i18n);
   for (const element of root.querySelectorAll("[data-i18n-placeholder]")) {
@@ -48,8 +82,10 @@ register({
   "login.password": ["密码", "Password"],
   "login.submit": ["登录", "Log in"],
   "lang.switch": ["English", "中文"],
-  "role.admin": ["管理员", "admin"],
-  "role.controller": ["会议主控", "controller"],
-  "role.county_it": ["县级信息化人员", "county IT"],
-  "role.reviewer": ["政府办审核", "reviewer"],
+  "nav.record": ["记录与会议", "Records & meetings"],
+  "page.forbidden": ["无权访问", "No access"],
+  "page.forbidden.body": ["您的账号无权打开此页面。如需使用，请联系管理员。", "Your account may not open this page. Ask an administrator if you need it."],
+  "page.not_found": ["页面不存在", "Page not found"],
+  "page.not_found.body": ["您访问的地址不存在，可能已被移动或输入有误。", "There is no page at this address: it may have moved, or the address is mistyped."],
+  "page.home": ["返回首页", "Back to the start page"],
 });

@@ -5,6 +5,7 @@ import { currentLang, register, setLang, translatePage } from "./i18n.js";
 const PAGES = [
   { href: "/console", key: "nav.console", roles: ["admin", "controller"] },
   { href: "/venues", key: "nav.venues", roles: ["admin", "controller"] },
+  { href: "/record", key: "nav.record", roles: ["admin", "controller", "reviewer"] },
   { href: "/county", key: "nav.county", roles: ["admin", "county_it", "reviewer"] },
   { href: "/review", key: "nav.review", roles: ["admin", "reviewer", "county_it"] },
   { href: "/admin", key: "nav.admin", roles: ["admin"] },
@@ -38,7 +39,7 @@ function renderHeader(header, account) {
   who.className = "who";
   const role = document.createElement("span");
   role.dataset.i18n = `role.${account.role}`;
-  who.append(`${account.display_name} · `, role, account.unit ? ` · ${account.unit}` : "");
+  who.append(`${account.display_name} · `, role, account.unit ? ` · ${account.unit_name || account.unit}` : "");
   const lang = document.createElement("button");
   lang.type = "button";
   lang.dataset.i18n = "lang.switch";

@@ -25,7 +25,7 @@ def test_a_period_is_created_and_read_back(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {"year": 2020, "edition": "2019"}
     assert client.get("/api/periods/2020").json() == {"year": 2020, "edition": "2019"}
-    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019"}]
+    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019", "incidents": 0}]
 
 
 def test_putting_a_period_again_is_idempotent(client: TestClient) -> None:
@@ -34,7 +34,7 @@ def test_putting_a_period_again_is_idempotent(client: TestClient) -> None:
     response = client.put("/api/periods/2020", json={"edition": "2019"})
 
     assert response.status_code == 200
-    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019"}]
+    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019", "incidents": 0}]
 
 
 def test_the_edition_may_change_while_no_incident_needs_the_old_one(client: TestClient) -> None:

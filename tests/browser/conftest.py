@@ -104,9 +104,22 @@ def person(browser: Any, live_server: LiveServer, db: Any, password_hash: str) -
     """`person("controller")` → a logged-in browser page of a new account of that role."""
     people: list[Person] = []
 
-    def make(role: str, *, unit: str | None = None, username: str | None = None) -> Any:
+    def make(
+        role: str,
+        *,
+        unit: str | None = None,
+        username: str | None = None,
+        display_name: str | None = None,
+    ) -> Any:
         name = username or f"{role}{len(people) + 1}"
-        add_account(db, username=name, role=role, unit=unit, password_hash=password_hash)
+        add_account(
+            db,
+            username=name,
+            role=role,
+            unit=unit,
+            password_hash=password_hash,
+            display_name=display_name,
+        )
         someone = Person(browser, live_server, name)
         people.append(someone)
         return someone.page

@@ -270,7 +270,11 @@ def test_a_roll_call_made_with_the_keyboard_alone(
     assert sorted((i["unit"], i["type"]) for i in live) == sorted(
         (VENUES[n], f"roll_call.{s}") for n, s in enumerate(statuses) if s in ("late", "absent")
     )
+    # The marks fold into one timeline line; unfolded, the voided incident shows struck.
+    expect(wang.locator(".tl-row.folded")).to_have_count(1)
+    wang.check(".timeline-tools input[type=checkbox]")
     expect(wang.locator(".tl-row.incident.struck")).to_have_count(1)
+    wang.uncheck(".timeline-tools input[type=checkbox]")
     screenshot(wang, "console-roll-call")
 
     # The other checkpoint is a grid of its own.
@@ -347,7 +351,7 @@ def test_undo_within_ten_seconds_voids_the_tag_in_every_console(
     for page in (wu, zheng):
         voided = row(page, unit="350423", type="conduct.reading_newspaper")
         expect(voided).to_have_class(re.compile(r"\bvoided\b.*\bstruck\b"))
-        expect(voided).to_contain_text("已作废：撤销（wu）")
+        expect(voided).to_contain_text("已作废：撤销（controller wu）")
         expect(voided.locator(".tl-venue")).to_have_css("text-decoration-line", "line-through")
         expect(page.locator('.venue-item[data-unit="350423"] .venue-count')).to_have_text("")
     (undone,) = incidents_of(api, meeting)
@@ -365,7 +369,7 @@ def test_undo_within_ten_seconds_voids_the_tag_in_every_console(
     wu.keyboard.type("看的是会议材料")
     wu.keyboard.press("Enter")
     for page in (wu, zheng):
-        expect(row(page, unit="350429")).to_contain_text("已作废：看的是会议材料（wu）")
+        expect(row(page, unit="350429")).to_contain_text("已作废：看的是会议材料（controller wu）")
         expect(row(page, unit="350429")).to_have_class(re.compile(r"\bstruck\b"))
     reasons = {i["unit"]: i["voided"]["reason"] for i in incidents_of(api, meeting)}
     assert reasons == {"350423": "撤销", "350429": "看的是会议材料"}
@@ -391,7 +395,12 @@ def test_a_controller_creates_a_meeting_and_the_console_opens_it(
         expect(qian.locator("#meeting-title")).to_have_text(title)
         expect(qian.locator("#connection")).to_have_attribute("data-state", "online")
         stored = api.get(f"/api/meetings/{key}").json()
-        assert stored == {"key": key, "title": title, "starts_at": f"{day}T16:45:00+08:00"}
+        assert stored == {
+            "key": key,
+            "title": title,
+            "starts_at": f"{day}T16:45:00+08:00",
+            "cancelled": None,
+        }
     expect(qian).to_have_url(re.compile(rf"meeting={day}-1645-2$"))
 
 

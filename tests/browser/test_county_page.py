@@ -65,6 +65,36 @@ def test_a_stale_save_is_refused_with_a_clear_message(client: TestClient, person
     )
     assert saved.status_code == 200
     page.click("#add-room")
+    page.locator("#rooms .room header input").last.fill("会议室4")
     page.click("#save")
     page.wait_for_selector("#save-error button")
     assert "重新载入" in (page.text_content("#save-error") or "")
+
+
+def test_a_new_room_must_be_named_and_the_items_explain_themselves(
+    client: TestClient, person: Any
+) -> None:
+    prepare(client)
+    page = person("county_it", unit="350402")
+    page.goto(page.url.split("/county")[0] + "/county")
+    page.wait_for_selector(".room")
+    losses = page.text_content("#losses") or ""
+    assert "每间会议室需有高清显示设备、音频设备和网络综合布线，每缺一项扣 0.10 分" in losses
+    assert "会议室2 缺少音频设备" in losses
+    assert "−0.00" not in losses
+    rooms_before = client.get("/api/units/350402/register").json()["rooms"]
+    page.click("#add-room")
+    page.click("#save")
+    assert page.text_content("#save-error") == "新增的会议室需要先填写名称。"
+    assert client.get("/api/units/350402/register").json()["rooms"] == rooms_before
+    assert page.eval_on_selector_all("#source option", "os => os.map(o => o.value)") == [
+        "self_report"
+    ]
+    page.locator("#rooms .room header input").last.fill("区政府4号会议室")
+    page.locator(".room[data-room=''] input[data-equipment=audio]").check()
+    page.click("#save")
+    page.wait_for_selector("#status.ok")
+    page.wait_for_function("document.querySelector('#history').textContent.includes('区政府4号')")
+    history = page.text_content("#history") or ""
+    assert "新增会议室“区政府4号会议室”，缺少高清显示设备、网络综合布线" in history
+    screenshot(page, "county-explained")

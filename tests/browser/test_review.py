@@ -401,7 +401,9 @@ def test_a_county_sees_only_its_own_county_and_files_an_objection(
     page.keyboard.press("Escape")
     expect(row).to_contain_text("申诉中")
     expect(row.locator("button[data-object]")).to_have_count(0)
-    expect(page.locator('#my-objections li[data-status="open"]')).to_contain_text("w25")
+    expect(page.locator('#my-objections li[data-status="open"]')).to_contain_text(
+        "梅列区 · 睡觉 · "
+    )
     screenshot(page, "review-county")
 
     queue = api.get("/api/objections", params={"status": "open"}).json()["items"]

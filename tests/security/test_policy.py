@@ -140,14 +140,18 @@ def test_each_caller_gets_what_the_rules_give_it(
 
 
 # What the product means each role to do, written by hand: the policy table must agree.
-# controller: logs roll calls and incidents (with evidence), voids its mistakes;
+# controller: logs roll calls and meeting incidents (with evidence), voids its mistakes, edits
+# and cancels meetings;
 # county_it: its own unit's register and staffing, its own incidents, files objections;
-# reviewer: reads everything, rules on objections, exports; admin: everything.
+# reviewer: reads everything, records installation and criticism findings, rules on
+# objections, exports; admin: everything.
 INTENT: dict[tuple[str, str], frozenset[str]] = {
-    ("POST", "/api/incidents"): frozenset({ADMIN, CONTROLLER}),
-    ("POST", "/api/incidents/{key}/void"): frozenset({ADMIN, CONTROLLER}),
+    ("POST", "/api/incidents"): frozenset({ADMIN, CONTROLLER, REVIEWER}),
+    ("POST", "/api/incidents/{key}/void"): frozenset({ADMIN, CONTROLLER, REVIEWER}),
+    ("PATCH", "/api/meetings/{key}"): frozenset({ADMIN, CONTROLLER}),
+    ("POST", "/api/meetings/{key}/cancel"): frozenset({ADMIN, CONTROLLER}),
     ("PUT", "/api/meetings/{key}/roll-call/{checkpoint}/{unit}"): frozenset({ADMIN, CONTROLLER}),
-    ("POST", "/api/evidence"): frozenset({ADMIN, CONTROLLER}),
+    ("POST", "/api/evidence"): frozenset({ADMIN, CONTROLLER, REVIEWER}),
     ("POST", "/api/meetings"): frozenset({ADMIN, CONTROLLER}),
     ("POST", "/api/objections"): frozenset({ADMIN, COUNTY_IT}),
     ("POST", "/api/objections/{objection_id}/ruling"): frozenset({ADMIN, REVIEWER}),
@@ -163,7 +167,13 @@ INTENT: dict[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/accounts/{username}/password"): frozenset({ADMIN}),
     ("GET", "/api/audit"): frozenset({ADMIN}),
 }
-ADMIN_ONLY_READS = {("GET", "/api/accounts"), ("GET", "/api/audit")}
+ADMIN_ONLY_READS = {
+    ("GET", "/api/accounts"),
+    ("GET", "/api/audit"),
+    ("GET", "/api/audit/people"),
+    ("GET", "/api/audit/export.csv"),
+    ("GET", "/api/audit/export.xlsx"),
+}
 
 
 @pytest.mark.parametrize(("method", "path"), sorted(INTENT))
@@ -221,7 +231,35 @@ def _fresh_objection(world: World, suffix: int) -> int:
     return objection_id
 
 
+def _fresh_meeting(world: World, suffix: int) -> str:
+    key = f"fresh-meeting-{suffix}"
+    response = world.admin.post(
+        "/api/meetings",
+        json={"key": key, "title": "全省会议", "starts_at": "2019-09-02T09:00:00+08:00"},
+    )
+    assert response.status_code == 201, response.text
+    return key
+
+
 WRITES = [
+    Write(
+        "PATCH",
+        "/api/meetings/{key}",
+        lambda w, s: {
+            "url": f"/api/meetings/{_fresh_meeting(w, s)}",
+            "json": {"title": "全省会议（更正）"},
+        },
+        200,
+    ),
+    Write(
+        "POST",
+        "/api/meetings/{key}/cancel",
+        lambda w, s: {
+            "url": f"/api/meetings/{_fresh_meeting(w, s)}/cancel",
+            "json": {"reason": "会议延期"},
+        },
+        200,
+    ),
     Write(
         "POST",
         "/api/incidents",

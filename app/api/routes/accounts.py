@@ -2,15 +2,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Path, Response, status
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from app.api.deps import ActorDep, DbDep
 from app.roles import Role
-from app.schemas.public import AccountPublic, AuditEntryPublic, Page
-from app.schemas.records import Moment, Name, UnitCode
+from app.schemas.public import AccountPublic
+from app.schemas.records import Name, UnitCode
 from app.schemas.text import OneLine
-from app.services import accounts, audit_log
+from app.services import accounts
 
 router = APIRouter(tags=["accounts"])
 Username = Annotated[
@@ -80,28 +80,3 @@ def reset_password(
 ) -> Response:
     accounts.set_password(db, actor=actor, username=username, password=body.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.get("/api/audit")
-def browse_audit(
-    db: DbDep,
-    actor_name: Annotated[Username | None, Query(alias="actor")] = None,
-    action: Annotated[str | None, Query(pattern=r"^[a-z_.]{1,64}$")] = None,
-    entity: Annotated[str | None, Query(pattern=r"^[a-z_]{1,32}$")] = None,
-    entity_key: Annotated[str | None, Query(max_length=128, pattern=r"^[^\x00]*$")] = None,
-    at_from: Annotated[Moment | None, Query(alias="from")] = None,
-    at_before: Annotated[Moment | None, Query(alias="to")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> Page[AuditEntryPublic]:
-    return audit_log.browse(
-        db,
-        actor=actor_name,
-        action=action,
-        entity=entity,
-        entity_key=entity_key,
-        start=at_from,
-        end=at_before,
-        limit=limit,
-        offset=offset,
-    )

@@ -46,7 +46,9 @@ def log_incident(
     idempotency_key: Annotated[str, Header(pattern=KEY_PATTERN, description="client-chosen key")],
 ) -> IncidentPublic:
     if body.evidence is not None and not evidence.exists(settings=settings, name=body.evidence):
-        raise Invalid(f"no uploaded evidence {body.evidence}", field="evidence")
+        raise Invalid(
+            f"no uploaded evidence {body.evidence}", field="evidence", code="evidence.unknown"
+        )
     logged = incidents.log_incident(db, actor=actor, key=idempotency_key, payload=body)
     if not logged.created:
         response.status_code = status.HTTP_200_OK

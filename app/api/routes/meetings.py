@@ -17,6 +17,17 @@ Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=10_000_000)]
 
 
+class MeetingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: ShortText | None = None
+    starts_at: Moment | None = None
+
+
+class MeetingCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: ShortText
+
+
 class MarkUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Literal["present", "late", "absent", "excused"]
@@ -30,9 +41,10 @@ def list_meetings(
     starts_before: Annotated[Moment | None, Query(alias="to")] = None,
     limit: Limit = 100,
     offset: Offset = 0,
+    cancelled: Annotated[bool, Query(description="include cancelled meetings")] = False,
 ) -> Page[MeetingPublic]:
     return meetings.list_meetings(
-        db, start=starts_from, end=starts_before, limit=limit, offset=offset
+        db, start=starts_from, end=starts_before, limit=limit, offset=offset, cancelled=cancelled
     )
 
 
@@ -53,6 +65,22 @@ def create_meeting(
 @router.get("/api/meetings/{key}")
 def get_meeting(db: DbDep, key: MeetingKeyPath) -> MeetingPublic:
     return meetings.get_meeting(db, key=key)
+
+
+@router.patch("/api/meetings/{key}")
+def update_meeting(
+    db: DbDep, actor: ActorDep, key: MeetingKeyPath, body: MeetingUpdate
+) -> MeetingPublic:
+    return meetings.update_meeting(
+        db, actor=actor, key=key, title=body.title, starts_at=body.starts_at
+    )
+
+
+@router.post("/api/meetings/{key}/cancel")
+def cancel_meeting(
+    db: DbDep, actor: ActorDep, key: MeetingKeyPath, body: MeetingCancel
+) -> MeetingPublic:
+    return meetings.cancel_meeting(db, actor=actor, key=key, reason=body.reason)
 
 
 @router.get("/api/meetings/{key}/events")

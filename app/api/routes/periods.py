@@ -11,6 +11,7 @@ from app.schemas.public import (
     ItemRulePublic,
     OccurrenceTypePublic,
     PeriodPublic,
+    PeriodSummary,
     RulebookPublic,
 )
 from app.schemas.records import Edition, PeriodRecord, Year
@@ -38,6 +39,7 @@ def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
                 points=points(item.points),
                 cap=points(item.cap),
                 derived=item.derived,
+                rooms_required=item.rooms_required if item.derived == "hd_rooms" else None,
                 types=[
                     OccurrenceTypePublic(code=t.code, name=t.name, group=t.group)
                     for t in item.types
@@ -50,7 +52,7 @@ def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
 
 
 @router.get("/api/periods")
-def list_periods(db: DbDep) -> list[PeriodPublic]:
+def list_periods(db: DbDep) -> list[PeriodSummary]:
     return periods.list_periods(db)
 
 

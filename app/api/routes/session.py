@@ -10,7 +10,7 @@ from app.api.deps import AccessDep, DbDep, SettingsDep
 from app.api.session_cookie import clear_session_cookie, set_session_cookie
 from app.schemas.public import AccountPublic, SessionPublic
 from app.schemas.text import OneLine
-from app.services import accounts
+from app.services import accounts, units
 from app.services.context import Actor
 from app.timezone import iso
 
@@ -25,12 +25,13 @@ class LoginRequest(BaseModel):
     password: Annotated[str, StringConstraints(min_length=1, max_length=128), OneLine]
 
 
-def _account(access_actor: Actor) -> AccountPublic:
+def _account(access_actor: Actor, *, unit_name: str | None = None) -> AccountPublic:
     return AccountPublic(
         username=access_actor.username,
         display_name=access_actor.display_name or access_actor.username,
         role=access_actor.role,
         unit=access_actor.unit_code,
+        unit_name=unit_name,
         disabled=False,
     )
 
@@ -57,10 +58,13 @@ async def log_in(
 
 
 @router.get("/api/session")
-async def who_am_i(access: AccessDep) -> SessionPublic:
+async def who_am_i(access: AccessDep, db: DbDep) -> SessionPublic:
     assert access.session is not None
+    code = access.actor.unit_code
+    # The header names the unit (尤溪县), never its code.
+    unit_name = (await run_in_threadpool(units.get_unit, db, code=code)).name if code else None
     return SessionPublic(
-        account=_account(access.actor),
+        account=_account(access.actor, unit_name=unit_name),
         csrf_token=access.session.csrf_token,
         expires_at=iso(access.session.expires_at),
     )

@@ -96,7 +96,7 @@ def configure_venue(
 def venue_sample(settings: SettingsDep, code: UnitCodePath) -> FileResponse:
     path = venues.sample_path(settings, code)
     if not path.is_file():
-        raise NotFound(f"venue {code} has no sample yet", field="code")
+        raise NotFound(f"venue {code} has no sample yet", field="code", code="venue.no_sample")
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "no-store"})
 
 

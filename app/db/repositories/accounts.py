@@ -20,11 +20,8 @@ def all_accounts(session: Session) -> list[Account]:
     return list(session.scalars(select(Account).order_by(col(Account.username))))
 
 
-def unit_code_of(session: Session, account: Account) -> str | None:
-    if account.unit_id is None:
-        return None
-    unit = session.get(Unit, account.unit_id)
-    return unit.code if unit else None
+def unit_of(session: Session, account: Account) -> Unit | None:
+    return session.get(Unit, account.unit_id) if account.unit_id is not None else None
 
 
 def enabled_admins(session: Session) -> int:

@@ -21,10 +21,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from app.db.repositories.paging import count_of
-from app.db.tables import Incident, Meeting, Unit
+from app.db.tables import Account, Incident, Meeting, Unit
 
 KEY_CHUNK = 500
 ARRAY_CHUNK = 20_000
@@ -35,6 +36,11 @@ class IncidentRow(NamedTuple):
     incident: Incident
     unit: str
     meeting: str | None
+    # Names for people reading it: the unit's, the meeting's title, who logged and who voided.
+    unit_name: str | None = None
+    meeting_title: str | None = None
+    logged_by_name: str | None = None
+    voided_by_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,16 +60,40 @@ class IncidentFilter:
 
 
 def _rows() -> Select[*tuple[Any, ...]]:
+    logger = aliased(Account)
+    voider = aliased(Account)
     return (
-        select(Incident, col(Unit.code), col(Meeting.key))
+        select(
+            Incident,
+            col(Unit.code),
+            col(Meeting.key),
+            col(Unit.name),
+            col(Meeting.title),
+            col(logger.display_name),
+            col(voider.display_name),
+        )
         .join(Unit, col(Incident.unit_id) == col(Unit.id))
         .outerjoin(Meeting, col(Incident.meeting_id) == col(Meeting.id))
+        .outerjoin(logger, col(logger.username) == col(Incident.logged_by))
+        .outerjoin(voider, col(voider.username) == col(Incident.voided_by))
     )
 
 
 def by_key(session: Session, key: str) -> IncidentRow | None:
     row = session.execute(_rows().where(col(Incident.key) == key)).one_or_none()
     return IncidentRow(*row) if row else None
+
+
+def live_of_meeting(session: Session, *, meeting_id: int, item_code: str) -> list[IncidentRow]:
+    """The meeting's incidents of one item that are not voided."""
+    rows = session.execute(
+        _rows().where(
+            col(Incident.meeting_id) == meeting_id,
+            col(Incident.item_code) == item_code,
+            col(Incident.voided_at).is_(None),
+        )
+    )
+    return [IncidentRow(*row) for row in rows]
 
 
 def matching_ids(where: IncidentFilter) -> Select[int | None]:

@@ -18,9 +18,18 @@ def keys_to_ids(session: Session) -> dict[str, int]:
 
 
 def between(
-    session: Session, *, start: datetime | None, end: datetime | None, limit: int, offset: int
+    session: Session,
+    *,
+    start: datetime | None,
+    end: datetime | None,
+    limit: int,
+    offset: int,
+    cancelled: bool = False,
 ) -> tuple[list[Meeting], int]:
+    """Meetings starting in [start, end); cancelled ones only when asked for."""
     query = select(Meeting)
+    if not cancelled:
+        query = query.where(col(Meeting.cancelled_at).is_(None))
     if start is not None:
         query = query.where(col(Meeting.starts_at) >= start)
     if end is not None:

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from app.db.tables import Period
+from app.db.tables import Incident, Period
 
 
 def by_year(session: Session, year: int) -> Period | None:
@@ -16,3 +16,11 @@ def all_periods(session: Session) -> list[Period]:
 
 def by_id(session: Session, *, period_id: int) -> Period | None:
     return session.get(Period, period_id)
+
+
+def incident_counts(session: Session) -> dict[int, int]:
+    """How many incidents each period holds (voided ones included): which years have data."""
+    rows = session.execute(
+        select(col(Incident.period_id), func.count()).group_by(col(Incident.period_id))
+    )
+    return {period_id: count for period_id, count in rows}

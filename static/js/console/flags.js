@@ -10,7 +10,7 @@
 // The panel also shows the venues' signal state: a source that is offline is not a suggestion of
 // any deduction, only a grey "信号源离线" count.
 
-import { api, ApiError } from "../api.js";
+import { api, ApiError, describeError } from "../api.js";
 import { t } from "../i18n.js";
 import { clear, clock, h } from "./dom.js";
 
@@ -124,7 +124,7 @@ export class FlagsPanel {
       }
     } catch (error) {
       if (token !== this.loading || meeting !== this.meeting) return;
-      this.loadError = error.message;
+      this.loadError = describeError(error);
       this.update();
       return;
     }
@@ -407,7 +407,7 @@ export class FlagsPanel {
         this.flags.delete(id);
         this.notify(t("flags.already", { what }), "info");
       } else {
-        this.notify(t("flags.failed", { what, msg: error.message }), "bad");
+        this.notify(t("flags.failed", { what, msg: describeError(error) }), "bad");
       }
     } finally {
       this.busy.delete(id);

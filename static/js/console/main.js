@@ -1,7 +1,7 @@
 // The meeting console: wires the meeting picker, the two roll-call modes, incident tagging, the
 // live timeline, the outbox and the meeting's socket together, and owns the keyboard.
 
-import { api, ApiError, goToLogin } from "../api.js";
+import { api, ApiError, describeError, goToLogin } from "../api.js";
 import { currentLang, t } from "../i18n.js";
 import { startPage } from "../shell.js";
 import { Connection } from "./connection.js";
@@ -62,7 +62,7 @@ let venues = [];
 try {
   venues = orderVenues(await api("GET", "/api/units"));
 } catch (error) {
-  showBanner(t("error.load", { msg: error.message }));
+  showBanner(t("console.loadFailed", { msg: describeError(error) }));
 }
 const venueByCode = new Map(venues.map((v) => [v.code, v]));
 
@@ -182,7 +182,7 @@ async function openMeeting(meeting) {
     state.setMarks(await api("GET", `/api/meetings/${key}/roll-call`));
     here.rulebook = await rulebook;
   } catch (error) {
-    if (current === here) showBanner(t("error.load", { msg: error.message }));
+    if (current === here) showBanner(t("console.loadFailed", { msg: describeError(error) }));
     return;
   }
   if (current !== here) return;
@@ -228,7 +228,7 @@ async function checkSession() {
     await api("GET", "/api/session");
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      showBanner(t("error.session"));
+      showBanner(t("console.sessionEnded"));
       goToLogin();
     }
   }
@@ -267,6 +267,7 @@ function localIncident(entry) {
     source: body.source,
     evidence: null,
     logged_by: account.username,
+    logged_by_name: account.display_name,
     voided: null,
   };
 }
@@ -280,6 +281,7 @@ function localMark(entry) {
     reason: entry.body.reason,
     incident: null,
     marked_by: account.username,
+    marked_by_name: account.display_name,
     marked_at: new Date(entry.made || Date.now()).toISOString(),
   };
 }
@@ -398,7 +400,7 @@ outbox.addEventListener("failed", ({ detail: { entry, message } }) => {
   else if (entry.kind === "mark") current.state.markFailed(entry.checkpoint, entry.unit, message);
 });
 outbox.addEventListener("change", renderConnection);
-outbox.addEventListener("storage-error", () => showBanner(t("error.storage")));
+outbox.addEventListener("storage-error", () => showBanner(t("console.storageFull")));
 window.addEventListener("online", () => outbox.kick());
 setInterval(() => outbox.nudge(), 10000);
 
@@ -552,5 +554,5 @@ try {
   picker.setMeetings(first && !meetings.some((m) => m.key === first.key) ? [...meetings, first] : meetings, first);
   if (first) await openMeeting(first);
 } catch (error) {
-  showBanner(t("error.load", { msg: error.message }));
+  showBanner(t("console.loadFailed", { msg: describeError(error) }));
 }

@@ -12,7 +12,7 @@
 //   {id: "void:" + key, kind: "void", meeting, key, reason, made}
 //   {id: "mark:" + meeting/checkpoint/unit, kind: "mark", meeting, checkpoint, unit, body, made}
 
-import { api, ApiError } from "../api.js";
+import { api, ApiError, describeError } from "../api.js";
 
 const RETRY_MIN_MS = 1000;
 const RETRY_MAX_MS = 30000;
@@ -182,7 +182,7 @@ export class Outbox extends EventTarget {
           break;
         }
         // Refused for good: keep it aside, visible, for the user to retry or drop.
-        const message = outcome.error.message || String(outcome.error);
+        const message = describeError(outcome.error);
         this.update((entries) => entries.filter((e) => e.uid !== entry.uid));
         this.updateFailed((entries) => [...entries.filter((e) => e.id !== entry.id), { ...entry, error: message }]);
         this.emit("failed", { entry, error: outcome.error, message });

@@ -111,7 +111,7 @@ export class RollCallView {
       } else if (known && known.error) {
         cell.who.textContent = known.error;
       } else if (known) {
-        cell.who.textContent = t("rollcall.by", { who: known.data.marked_by || "—", when: clock(known.data.marked_at) });
+        cell.who.textContent = t("rollcall.by", { who: known.data.marked_by_name || known.data.marked_by || "—", when: clock(known.data.marked_at) });
       } else {
         cell.who.textContent = "";
       }

@@ -38,7 +38,9 @@ export class MeetingState extends EventTarget {
       // Late and absent marks carry an incident, which has a row of its own.
       if (!event.data.incident) this.notes.push(this.note(event));
     } else if (String(event.kind).startsWith("flag.")) {
-      // Frame-check flags have a panel of their own; a confirmed one shows as its incident.
+      // Frame-check flags have a panel of their own; the timeline notes only the decisions (a
+      // confirmed one also shows as its incident).
+      if (event.kind === "flag.confirmed" || event.kind === "flag.dismissed") this.notes.push(this.note(event));
     } else {
       this.notes.push(this.note(event));
     }

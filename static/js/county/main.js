@@ -1,7 +1,8 @@
 // The county register page: rooms, equipment and staffing of one unit, what they cost under
 // items 3–5 (recomputed on every edit, before saving), and the history of every change.
-import { api, ApiError } from "/static/js/api.js";
-import { register, t } from "/static/js/i18n.js";
+import { api, ApiError, describeError } from "/static/js/api.js";
+import { shanghaiIso, shanghaiLocalInput, shanghaiYear } from "/static/js/datetime.js";
+import { errorText, register, t } from "/static/js/i18n.js";
 import { startPage } from "/static/js/shell.js";
 import { el } from "./dom.js";
 import { renderHistory } from "./history.js";
@@ -20,6 +21,42 @@ register({
   "county.save": ["保存", "Save"],
   "county.reset": ["放弃修改", "Discard changes"],
   "county.losses": ["当前扣分（第3–5项）", "Deductions now (items 3–5)"],
+  "county.rule.hd_rooms": [
+    "每个县（市、区）需配备 {rooms} 间高清视频会议室，每少一间扣 {points} 分，最高扣 {cap} 分。",
+    "Each county needs {rooms} HD conference rooms: {points} per room short, at most {cap}.",
+  ],
+  "county.rule.room_equipment": [
+    "每间会议室需有高清显示设备、音频设备和网络综合布线，每缺一项扣 {points} 分，最高扣 {cap} 分。",
+    "Each room needs an HD display, audio equipment and network cabling: {points} per missing item, at most {cap}.",
+  ],
+  "county.rule.staffing": [
+    "每个单位需有分管领导和视频会议专职人员，缺任一项扣 {points} 分，最高扣 {cap} 分。",
+    "Each unit needs a leader in charge and video-conference staff: {points} if either is missing, at most {cap}.",
+  ],
+  "county.finding.hd_rooms": ["还缺 {n} 间高清会议室", "{n} HD room(s) short"],
+  "county.finding.room_equipment": ["{room} 缺少{missing}", "{room} lacks {missing}"],
+  "county.finding.staffing": ["没有{missing}", "No {missing}"],
+  "county.post.leader": ["分管领导", "leader in charge"],
+  "county.post.staff": ["视频会议专职人员", "video-conference staff"],
+  "county.list.sep": ["、", ", "],
+  "county.list.and": ["和", " and "],
+  "county.list.sentenceSep": ["；", "; "],
+  "county.history.empty": ["暂无变更记录。", "No changes yet."],
+  "county.history.someone": ["某人", "someone"],
+  "county.history.nobody": ["无", "nobody"],
+  "county.history.room_added": ["新增会议室“{name}”，设备齐全", "Added the room “{name}”, fully equipped"],
+  "county.history.room_added_lacking": ["新增会议室“{name}”，缺少{missing}", "Added the room “{name}”, lacking {missing}"],
+  "county.history.room_removed": ["移除会议室“{name}”", "Removed the room “{name}”"],
+  "county.history.renamed": ["将会议室“{from}”改名为“{name}”", "Renamed the room “{from}” to “{name}”"],
+  "county.history.equipment_added": ["为“{name}”添加{list}", "Added {list} to “{name}”"],
+  "county.history.equipment_removed": ["“{name}”移除了{list}", "Removed {list} from “{name}”"],
+  "county.history.room_details": ["修改了“{name}”的设备说明", "Changed the details of “{name}”"],
+  "county.history.leaders": ["分管领导改为：{names}", "Leaders in charge now: {names}"],
+  "county.history.staff": ["专职人员改为：{names}", "Staff now: {names}"],
+  "county.history.staffing_same": ["重新确认了人员配备", "Confirmed the staffing again"],
+  "county.room_name.required": ["会议室名称（必填）", "Room name (required)"],
+  "county.readonly": ["只读：本账号可以查看，不能修改登记。", "Read only: this account can view the register but not change it."],
+  "county.past": ["生效时间不能早于现在。", "The time it takes effect cannot be in the past."],
   "county.losses_hint": ["随编辑即时计算，保存前即可看到。", "Recomputed as you edit, before saving."],
   "county.history": ["变更记录", "History of changes"],
   "county.room_name": ["会议室名称", "Room name"],
@@ -38,15 +75,9 @@ register({
   ],
   "county.reload": ["重新载入", "Reload"],
   "county.unsaved": ["有未保存的修改", "Unsaved changes"],
-  "county.version": ["版本", "version"],
   "county.none": ["无扣分", "No deduction"],
   "county.total": ["合计", "Total"],
   "county.saved_total": ["已保存状态", "As saved"],
-  "equipment.hd_display": ["高清显示设备", "HD display"],
-  "equipment.audio": ["音频设备", "Audio"],
-  "equipment.cabling": ["网络综合布线", "Network cabling"],
-  "source.self_report": ["自评上报", "Self-report"],
-  "source.onsite_inspection": ["现场检查", "On-site inspection"],
 });
 
 const EQUIPMENT = ["hd_display", "audio", "cabling"];
@@ -59,14 +90,18 @@ const state = {
   rooms: [], // [{name, original, equipment, details}]
   staffing: { leaders: [], staff: [] },
   editable: false,
+  role: null,
+  rulebook: null,
   previewTimer: null,
   previewSerial: 0,
 };
 
-function draft() {
+// The register as edited; a preview leaves out new rooms not yet named (they cannot be saved).
+function draft({ named = false } = {}) {
   const at = document.getElementById("effective").value;
+  const rooms = named ? state.rooms.filter((room) => room.name.trim()) : state.rooms;
   return {
-    rooms: state.rooms.map((room) => ({
+    rooms: rooms.map((room) => ({
       name: room.name.trim(),
       equipment: { ...room.equipment },
       details: Object.fromEntries(
@@ -79,7 +114,7 @@ function draft() {
       staff: state.staffing.staff.filter((p) => p.name.trim()).map(person),
     },
     source: document.getElementById("source").value,
-    ...(at ? { at: new Date(at).toISOString() } : {}),
+    ...(at ? { at: shanghaiIso(at) } : {}),
   };
 }
 
@@ -103,16 +138,15 @@ function load(registerData) {
     leaders: staffing.leaders.map((p) => ({ name: p.name, phone: p.phone || "" })),
     staff: staffing.staff.map((p) => ({ name: p.name, phone: p.phone || "" })),
   };
-  document.getElementById("version").textContent = `${t("county.version")} ${registerData.version}`;
   renderRooms();
   renderPeople();
-  renderLosses(document.getElementById("losses"), registerData.findings, registerData.findings);
+  renderLosses(document.getElementById("losses"), registerData.findings, registerData.findings, state.rulebook);
   setStatus("");
 }
 
 function setStatus(text, kind = "") {
   const status = document.getElementById("status");
-  status.textContent = text;
+  status.textContent = text || (state.editable ? "" : t("county.readonly"));
   status.className = kind ? `pill ${kind}` : "";
 }
 
@@ -125,13 +159,13 @@ function changed() {
 async function preview() {
   const serial = ++state.previewSerial;
   try {
-    const findings = await api("POST", `/api/units/${state.unit}/register/preview`, { body: draft() });
+    const findings = await api("POST", `/api/units/${state.unit}/register/preview`, { body: draft({ named: true }) });
     if (serial === state.previewSerial) {
-      renderLosses(document.getElementById("losses"), findings, state.saved.findings);
+      renderLosses(document.getElementById("losses"), findings, state.saved.findings, state.rulebook);
       document.getElementById("preview-error").textContent = "";
     }
   } catch (error) {
-    if (serial === state.previewSerial) document.getElementById("preview-error").textContent = error.message;
+    if (serial === state.previewSerial) document.getElementById("preview-error").textContent = describeError(error);
   }
 }
 
@@ -142,14 +176,17 @@ function renderRooms() {
       const nameInput = el("input", {
         value: room.name,
         "aria-label": t("county.room_name"),
+        placeholder: t("county.room_name.required"),
+        required: true,
         disabled: !state.editable,
       });
       nameInput.addEventListener("input", () => {
+        nameInput.removeAttribute("aria-invalid");
         room.name = nameInput.value;
         changed();
       });
-      const remove = el("button", { type: "button", class: "danger edit-only" }, t("county.remove_room"));
-      remove.addEventListener("click", () => {
+      const remove = state.editable ? el("button", { type: "button", class: "danger edit-only" }, t("county.remove_room")) : null;
+      remove?.addEventListener("click", () => {
         state.rooms.splice(index, 1);
         renderRooms();
         changed();
@@ -207,8 +244,8 @@ function renderPeople() {
           entry.phone = phone.value;
           changed();
         });
-        const remove = el("button", { type: "button", class: "edit-only" }, t("county.delete"));
-        remove.addEventListener("click", () => {
+        const remove = state.editable ? el("button", { type: "button", class: "edit-only" }, t("county.delete")) : null;
+        remove?.addEventListener("click", () => {
           state.staffing[group].splice(index, 1);
           renderPeople();
           changed();
@@ -219,9 +256,30 @@ function renderPeople() {
   }
 }
 
+// What the page can tell before asking the server: an unnamed room, a past date for county staff.
+function problemBeforeSaving() {
+  const unnamed = [...document.querySelectorAll("#rooms .room header input")].find((input) => !input.value.trim());
+  if (unnamed) {
+    unnamed.setAttribute("aria-invalid", "true");
+    unnamed.focus();
+    return errorText([{ code: "register.room_unnamed", loc: ["name"] }], 422);
+  }
+  const at = document.getElementById("effective");
+  if (state.role === "county_it" && at.value && at.value < shanghaiLocalInput(new Date()).slice(0, 16)) {
+    at.focus();
+    return t("county.past");
+  }
+  return null;
+}
+
 async function save() {
   const error = document.getElementById("save-error");
   error.textContent = "";
+  const problem = problemBeforeSaving();
+  if (problem) {
+    error.textContent = problem;
+    return;
+  }
   try {
     const saved = await api("PUT", `/api/units/${state.unit}/register`, {
       body: draft(),
@@ -237,7 +295,7 @@ async function save() {
       reload.addEventListener("click", () => openUnit(state.unit));
       error.append(reload);
     } else {
-      error.textContent = failure.message;
+      error.textContent = describeError(failure);
     }
   }
 }
@@ -257,11 +315,25 @@ async function openUnit(code) {
 async function main() {
   const session = await startPage();
   const account = session.account;
+  state.role = account.role;
   state.editable = account.role === "admin" || account.role === "county_it";
-  if (!state.editable) document.querySelector("main").classList.add("readonly");
+  if (!state.editable) {
+    document.querySelector("main").classList.add("readonly");
+    for (const node of document.querySelectorAll(".save-bar, #add-room, button[data-add]")) node.hidden = true;
+    document.getElementById("status").textContent = t("county.readonly");
+  }
+  if (account.role === "county_it") {
+    // County staff report as they are from now on, as self-report (the server refuses more).
+    document.querySelector('#source option[value="onsite_inspection"]')?.remove();
+    document.getElementById("effective").min = shanghaiLocalInput(new Date()).slice(0, 16);
+  }
+  const periods = await api("GET", "/api/periods");
+  const years = periods.map((period) => period.year);
+  const year = years.includes(shanghaiYear()) ? shanghaiYear() : Math.max(...years);
+  if (years.length) state.rulebook = await api("GET", `/api/periods/${year}/rulebook`);
   const units = await api("GET", "/api/units");
   const select = document.getElementById("unit");
-  for (const unit of units) select.append(el("option", { value: unit.code }, `${unit.name}（${unit.code}）`));
+  for (const unit of units) select.append(el("option", { value: unit.code }, unit.name));
   const wanted = new URLSearchParams(location.search).get("unit") || account.unit || units.find((u) => u.level === "county")?.code;
   if (wanted) select.value = wanted;
   select.disabled = units.length < 2;
@@ -269,13 +341,15 @@ async function main() {
   document.getElementById("add-room").classList.add("edit-only");
   document.getElementById("add-room").addEventListener("click", () => {
     state.rooms.push({
-      name: `${state.rooms.length + 1}号会议室`,
+      name: "",
       original: null,
       equipment: { hd_display: false, audio: false, cabling: false },
       details: { display_model: "", camera: "", mcu_terminal: "", notes: "" },
     });
     renderRooms();
     changed();
+    const inputs = document.querySelectorAll("#rooms .room header input");
+    inputs[inputs.length - 1]?.focus();
   });
   for (const button of document.querySelectorAll("button[data-add]")) {
     button.classList.add("edit-only");
@@ -288,6 +362,13 @@ async function main() {
   document.getElementById("reset").addEventListener("click", () => openUnit(state.unit));
   document.getElementById("source").addEventListener("change", changed);
   document.getElementById("effective").addEventListener("change", changed);
+  document.addEventListener("vcwatch:langchange", () => {
+    if (!state.saved) return;
+    renderRooms();
+    renderPeople();
+    preview();
+    loadHistory();
+  });
   if (select.value) await openUnit(select.value);
 }
 

@@ -3,6 +3,7 @@
 
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import { incidentTitle } from "../names.js";
 import { clear, h, shanghaiMinute } from "./dom.js";
 import { itemName, sourceName, typeName } from "./messages.js";
 import { notify } from "./notice.js";
@@ -51,7 +52,7 @@ function objectionItem(objection, { onRule }) {
       text: t("objection.line", {
         id: objection.id,
         status: t(`objection.status.${objection.status}`),
-        by: objection.filed_by ?? "—",
+        by: objection.filed_by_name ?? objection.filed_by ?? "—",
         at: shanghaiMinute(objection.filed_at),
         reason: objection.reason,
       }),
@@ -61,7 +62,7 @@ function objectionItem(objection, { onRule }) {
     item.append(h("div", {
       class: "muted",
       text: t("objection.ruling", {
-        by: objection.ruled_by ?? "—",
+        by: objection.ruled_by_name ?? objection.ruled_by ?? "—",
         at: shanghaiMinute(objection.ruled_at),
         reason: objection.ruling ?? "",
       }),
@@ -99,7 +100,7 @@ function objectionForm(incident, { onFiled }) {
   const form = h(
     "form",
     { class: "stack wide objection-form", id: "objection-form" },
-    h("h3", { text: t("objection.fileTitle", { key: incident.key }) }),
+    h("h3", { text: t("objection.fileTitle", { key: incidentTitle(incident) }) }),
     h("label", { for: "objection-reason" }, h("span", { text: t("objection.reason") })),
     reason,
     error,
@@ -152,7 +153,7 @@ function render(dialog, incident, { reload, fileNow }) {
         class: "void-line",
         text: t("incident.voidedLine", {
           at: shanghaiMinute(incident.voided.at),
-          by: incident.voided.by ?? "—",
+          by: incident.voided.by_name ?? incident.voided.by ?? "—",
           reason: incident.voided.reason,
         }),
       })
@@ -175,7 +176,7 @@ function render(dialog, incident, { reload, fileNow }) {
       h(
         "header",
         {},
-        h("h2", { id: "incident-title", text: t("incident.title", { key: incident.key }) }),
+        h("h2", { id: "incident-title", text: t("incident.title", { key: incidentTitle(incident) }) }),
         h("span", { class: `pill ${current.kind}`, text: t(current.key) }),
         close,
       ),
@@ -192,7 +193,7 @@ function render(dialog, incident, { reload, fileNow }) {
           field("incident.meeting", meetingText(incident.meeting)),
           incident.checkpoint ? field("incident.checkpoint", t(`checkpoint.${incident.checkpoint}`)) : null,
           field("incident.source", sourceName(incident.source)),
-          field("incident.loggedBy", incident.logged_by ?? "—"),
+          field("incident.loggedBy", incident.logged_by_name ?? incident.logged_by ?? "—"),
           field("incident.loggedAt", shanghaiMinute(incident.logged_at)),
           field("incident.note", incident.note || "—"),
         ),

@@ -1,7 +1,7 @@
 // A unit's incidents for the year (a city's: its own venue's and its counties'), filtered by
 // item, type, meeting, dates and status, a page at a time, newest first.
 
-import { api } from "../api.js";
+import { api, describeError } from "../api.js";
 import { t } from "../i18n.js";
 import { clear, h, nextDay, shanghaiIso, shanghaiMinute } from "./dom.js";
 import { evidenceUrl, openIncident, showEvidence } from "./incident.js";
@@ -182,7 +182,7 @@ export function createIncidentList(container, unit, { openObjections }) {
       h("td", { class: "num", text: incident.points }),
       h("td", { class: "meeting-cell", title: meeting?.title ?? "", text: meeting ? meeting.title : incident.meeting ?? "—" }),
       h("td", { class: "nowrap", text: sourceName(incident.source) }),
-      h("td", { class: "nowrap", text: incident.logged_by ?? "—" }),
+      h("td", { class: "nowrap", text: incident.logged_by_name ?? incident.logged_by ?? "—" }),
       h("td", { class: "note-cell", title: incident.note ?? "", text: incident.note ?? "" }),
       h(
         "td",
@@ -205,8 +205,15 @@ export function createIncidentList(container, unit, { openObjections }) {
     );
   }
 
+  function filtered() {
+    return ["unit", "item", "type", "meeting", "from", "to", "status"].some((name) => filters[name]);
+  }
+
+  // Nothing to show, and why: the filters leave nothing, or the year has no records at all.
   function table(page) {
-    if (!page.items.length) return h("p", { class: "muted empty", text: t("incidents.none") });
+    if (!page.items.length) {
+      return h("p", { class: "muted empty", text: t(filtered() ? "incidents.noneFiltered" : "incidents.noneYear", { year: state.year }) });
+    }
     return h(
       "div",
       { class: "table-scroll" },
@@ -269,6 +276,12 @@ export function createIncidentList(container, unit, { openObjections }) {
 
   async function load() {
     const mine = ++request;
+    // An inverted range can match nothing: say so instead of asking the server.
+    if (filters.from && filters.to && filters.from > filters.to) {
+      lastPage = null;
+      clear(body, h("p", { class: "error empty", role: "alert", id: "inverted-range", text: t("incidents.inverted") }));
+      return;
+    }
     body.setAttribute("aria-busy", "true");
     try {
       const query = incidentQuery(unit, filters);
@@ -278,7 +291,7 @@ export function createIncidentList(container, unit, { openObjections }) {
       lastPage = page;
       drawPage();
     } catch (failure) {
-      if (mine === request) clear(body, h("p", { class: "error", role: "alert", text: failure.message }));
+      if (mine === request) clear(body, h("p", { class: "error", role: "alert", text: describeError(failure) }));
     } finally {
       if (mine === request) body.removeAttribute("aria-busy");
     }

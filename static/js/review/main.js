@@ -9,6 +9,7 @@
 import { api } from "../api.js";
 import { t } from "../i18n.js";
 import { startPage } from "../shell.js";
+import { shanghaiYear } from "../datetime.js";
 import { clear, h, shanghaiIso, shanghaiLocalInput, shanghaiMinute } from "./dom.js";
 import { MESSAGES } from "./messages.js";
 import { notifyError } from "./notice.js";
@@ -25,10 +26,6 @@ let view = null; // { code, page } for a unit's page, null for the overview
 let mine = null; // a county's own objections
 const mineCard = h("section", { class: "card mine-card", id: "mine" });
 
-function currentShanghaiYear() {
-  return Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", year: "numeric" }).format(new Date()));
-}
-
 function readRoute() {
   const params = new URLSearchParams(location.search);
   return { year: Number(params.get("year")) || null, asOf: params.get("as_of"), unit: params.get("unit") };
@@ -44,9 +41,13 @@ function writeRoute({ push = false } = {}) {
   else history.replaceState(null, "", url);
 }
 
+// The latest year up to now that holds records; a year without any only when none has.
 function defaultYear(periods) {
-  const years = periods.map((p) => p.year).sort((a, b) => b - a);
-  return years.find((year) => year <= currentShanghaiYear()) ?? years[years.length - 1];
+  const sorted = [...periods].sort((a, b) => b.year - a.year);
+  const now = shanghaiYear();
+  const withData = sorted.find((p) => p.year <= now && p.incidents > 0) ?? sorted.find((p) => p.incidents > 0);
+  if (withData) return withData.year;
+  return (sorted.find((p) => p.year <= now) ?? sorted[sorted.length - 1]).year;
 }
 
 // The open objections' incident keys, to mark them in incident lists.

@@ -1,7 +1,8 @@
 // The review dashboard's words, zh-CN first. Item and type names come from the period's
 // rulebook; the English names below are used only when the page is in English.
 
-import { currentLang, t } from "../i18n.js";
+import { currentLang, has, t } from "../i18n.js";
+import { typeName as sharedTypeName } from "../names.js";
 
 export const MESSAGES = {
   "review.title": ["考核审核", "Assessment review"],
@@ -48,8 +49,6 @@ export const MESSAGES = {
   "bar.over": ["超 {over}", "+{over} over"],
 
   "unit.back": ["全省", "Province"],
-  "unit.level.city": ["设区市", "city"],
-  "unit.level.county": ["县（市、区）", "county"],
   "unit.score": ["得分", "Score"],
   "unit.deduction": ["扣分", "Deduction"],
   "unit.items": ["分项扣分", "Deductions by item"],
@@ -101,6 +100,15 @@ export const MESSAGES = {
   "incidents.actions": ["操作", "Actions"],
   "incidents.details": ["详情", "Details"],
   "incidents.none": ["没有符合条件的扣分记录。", "No incidents match."],
+  "incidents.noneFiltered": [
+    "没有符合当前筛选条件的扣分记录，可放宽或清除筛选。",
+    "No incidents match these filters: widen or clear them.",
+  ],
+  "incidents.noneYear": ["{year} 年度还没有扣分记录。", "There are no incidents in {year} yet."],
+  "incidents.inverted": [
+    "起始日期晚于截止日期，没有可显示的记录，请调整日期。",
+    "The start date is after the end date, so nothing can match: adjust the dates.",
+  ],
   "incidents.range": ["第 {from}–{to} 条，共 {total} 条", "{from}–{to} of {total}"],
   "incidents.prev": ["上一页", "Previous"],
   "incidents.next": ["下一页", "Next"],
@@ -113,13 +121,8 @@ export const MESSAGES = {
   "state.voided": ["已作废", "Voided"],
   "state.objected": ["申诉中", "Objection open"],
 
-  "source.online_monitoring": ["在线监测", "online monitoring"],
-  "source.onsite_inspection": ["现场检查", "on-site inspection"],
-  "source.self_report": ["自评上报", "self-report"],
-  "checkpoint.half_day": ["会前半天", "half a day before"],
-  "checkpoint.two_hours": ["会前两小时", "two hours before"],
 
-  "incident.title": ["扣分记录 {key}", "Incident {key}"],
+  "incident.title": ["扣分记录：{key}", "Incident: {key}"],
   "incident.unit": ["单位", "Unit"],
   "incident.type": ["类型", "Type"],
   "incident.points": ["扣分", "Points"],
@@ -142,14 +145,11 @@ export const MESSAGES = {
   "incident.loading": ["加载中…", "Loading…"],
 
   "objection.file": ["申诉", "Object"],
-  "objection.fileTitle": ["对扣分记录 {key} 提出申诉", "Object to incident {key}"],
+  "objection.fileTitle": ["对“{key}”提出申诉", "Object to “{key}”"],
   "objection.reason": ["申诉理由", "Reason"],
   "objection.reasonHint": ["请说明理由，如网络故障、标错会场等", "Say why, e.g. a network fault or the wrong venue"],
   "objection.submit": ["提交申诉", "File objection"],
   "objection.filed": ["已提交申诉 #{id}，等待政府办审核。", "Objection #{id} filed; it waits for a reviewer."],
-  "objection.status.open": ["待审核", "open"],
-  "objection.status.upheld": ["申诉成立", "upheld"],
-  "objection.status.rejected": ["已驳回", "rejected"],
   "objection.line": ["#{id} · {status} · {by} 于 {at} 提出：{reason}", "#{id} · {status} · filed by {by} at {at}: {reason}"],
   "objection.ruling": ["{by} 于 {at} 裁定：{reason}", "Ruled by {by} at {at}: {reason}"],
   "objection.cannot.voided": ["已作废的记录无需申诉。", "A voided incident needs no objection."],
@@ -165,16 +165,16 @@ export const MESSAGES = {
   "queue.filed": ["申诉人 / 时间", "Filed by / at"],
   "queue.actions": ["裁定", "Ruling"],
   "queue.view": ["查看", "View"],
-  "queue.uphold": ["申诉成立", "Uphold"],
+  "queue.uphold": ["支持申诉", "Uphold"],
   "queue.reject": ["驳回", "Reject"],
   "queue.more": ["另有 {n} 件，处理后显示。", "{n} more, shown once these are ruled on."],
   "ruling.upholdTitle": ["支持申诉 #{id}", "Uphold objection #{id}"],
   "ruling.rejectTitle": ["驳回申诉 #{id}", "Reject objection #{id}"],
   "ruling.upholdNote": [
-    "支持后，扣分记录 {key} 将被作废（注明本申诉），不再计入扣分。",
-    "Upholding voids incident {key}, citing this objection: it no longer counts.",
+    "支持后，扣分记录“{key}”将被作废（注明本申诉），不再计入扣分。",
+    "Upholding voids the incident “{key}”, citing this objection: it no longer counts.",
   ],
-  "ruling.rejectNote": ["驳回后，扣分记录 {key} 继续计入扣分。", "Rejecting keeps incident {key} counting."],
+  "ruling.rejectNote": ["驳回后，扣分记录“{key}”继续计入扣分。", "Rejecting keeps the incident “{key}” counting."],
   "ruling.reason": ["裁定理由", "Reason"],
   "ruling.confirmUphold": ["确认支持", "Uphold"],
   "ruling.confirmReject": ["确认驳回", "Reject"],
@@ -230,59 +230,21 @@ export const MESSAGES = {
   "report.signDate": ["日期：＿＿＿＿年＿＿月＿＿日", "Date: ____________"],
 };
 
-const ENGLISH_ITEMS = {
-  roll_call: "Roll call before meetings",
-  venue_order: "Venue order",
-  hd_rooms: "HD conference rooms",
-  room_equipment: "Room equipment",
-  staffing: "Leader and dedicated staff",
-  install_cooperation: "Installation and testing cooperation",
-  leader_criticism: "Named by a provincial leader",
-};
-
-const ENGLISH_TYPES = {
-  "roll_call.absent": "absent",
-  "roll_call.late": "late",
-  "venue.furniture": "furniture",
-  "venue.background": "background",
-  "venue.lighting": "lighting",
-  "venue.framing": "camera framing",
-  "venue.poor_picture": "poor picture",
-  "venue.tilted_picture": "tilted picture",
-  "venue.picture_moved": "picture moved",
-  "venue.picture_lost": "picture lost",
-  "venue.interference": "unrelated audio/video",
-  "conduct.whispering": "whispering",
-  "conduct.sleeping": "sleeping",
-  "conduct.smoking": "smoking",
-  "conduct.reading_book": "reading a book",
-  "conduct.reading_newspaper": "reading a newspaper",
-  "conduct.phone": "using a phone",
-  "install.no_tech_staff": "no technical staff",
-  "install.poor_cooperation": "poor cooperation",
-  "install.skipped_joint_debug": "skipped the joint test",
-  "criticism.named_by_leader": "named by a provincial leader",
-};
-
-const english = () => currentLang() === "en";
-
+// An item by its rulebook name; in English, the glossary's.
 export function itemName(rulebook, code) {
-  if (english() && ENGLISH_ITEMS[code]) return ENGLISH_ITEMS[code];
+  if (currentLang() === "en" && has(`item.${code}`)) return t(`item.${code}`);
   const item = rulebook?.items.find((entry) => entry.code === code);
-  return item ? item.name : code;
+  return item ? item.name : t(`item.${code}`);
 }
 
 export function typeName(rulebook, code) {
-  if (english() && ENGLISH_TYPES[code]) return ENGLISH_TYPES[code];
   for (const item of rulebook?.items ?? []) {
     const found = item.types.find((entry) => entry.code === code);
-    if (found) return found.name;
+    if (found) return sharedTypeName(code, found.name);
   }
-  return code;
+  return sharedTypeName(code);
 }
 
 export function sourceName(code) {
-  const key = `source.${code}`;
-  const text = t(key);
-  return text === key ? code : text;
+  return has(`source.${code}`) ? t(`source.${code}`) : t("field.source");
 }

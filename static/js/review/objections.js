@@ -3,6 +3,7 @@
 
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import { objectionTitle } from "../names.js";
 import { clear, h, shanghaiMinute } from "./dom.js";
 import { openIncident } from "./incident.js";
 import { itemName, typeName } from "./messages.js";
@@ -24,15 +25,15 @@ export async function loadMine() {
   return api("GET", "/api/objections?limit=100&offset=0");
 }
 
-function incidentSummary(incident, key) {
-  if (!incident) return h("span", { text: key });
+function incidentSummary(incident, objection) {
+  if (!incident) return h("span", { text: objectionTitle(objection) });
   return h(
     "span",
     { class: "incident-summary" },
     h("strong", { text: typeName(state.rulebook, incident.type) }),
     h("span", { class: "muted", text: ` · ${itemName(state.rulebook, incident.item)} · ${incident.points}` }),
     h("br"),
-    h("span", { class: "muted small", text: `${shanghaiMinute(incident.at)} · ${key}` }),
+    h("span", { class: "muted small", text: shanghaiMinute(incident.at) }),
   );
 }
 
@@ -67,14 +68,14 @@ export function renderQueue(container, queue) {
               openIncident(objection.incident);
             },
           },
-          incidentSummary(incident, objection.incident),
+          incidentSummary(incident, objection),
         ),
       ),
       h("td", { class: "reason-cell", text: objection.reason }),
       h(
         "td",
         { class: "nowrap" },
-        h("span", { text: objection.filed_by ?? "—" }),
+        h("span", { text: objection.filed_by_name ?? objection.filed_by ?? "—" }),
         h("br"),
         h("span", { class: "muted small", text: shanghaiMinute(objection.filed_at) }),
       ),
@@ -155,7 +156,7 @@ export function renderMine(container, page) {
                 event.preventDefault();
                 openIncident(objection.incident);
               },
-              text: objection.incident,
+              text: objectionTitle(objection),
             },
           ),
           h("span", { text: ` · ${objection.reason}` }),
@@ -164,7 +165,7 @@ export function renderMine(container, page) {
             ? h("div", {
                 class: "muted small",
                 text: t("objection.ruling", {
-                  by: objection.ruled_by ?? "—",
+                  by: objection.ruled_by_name ?? objection.ruled_by ?? "—",
                   at: shanghaiMinute(objection.ruled_at),
                   reason: objection.ruling ?? "",
                 }),

@@ -3,6 +3,7 @@
 
 import { api } from "../api.js";
 import { t } from "../i18n.js";
+import { objectionTitle } from "../names.js";
 import { clear, h, shanghaiMinute } from "./dom.js";
 import { notify } from "./notice.js";
 import { announceChange, state } from "./state.js";
@@ -47,7 +48,7 @@ export function openRuling(objection, decision) {
     "form",
     { class: "stack wide" },
     h("h2", { id: "ruling-title", text: t(uphold ? "ruling.upholdTitle" : "ruling.rejectTitle", { id: objection.id }) }),
-    h("p", { class: "muted", text: t(uphold ? "ruling.upholdNote" : "ruling.rejectNote", { key: objection.incident }) }),
+    h("p", { class: "muted", text: t(uphold ? "ruling.upholdNote" : "ruling.rejectNote", { key: objectionTitle(objection) }) }),
     h("blockquote", { class: "objection-reason", text: objection.reason }),
     h("label", { for: "ruling-reason" }, h("span", { text: t("ruling.reason") })),
     reason,
