@@ -31,7 +31,7 @@ class TooManyAttempts(ServiceError):
     status = 429
 
     def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, field="username", code="session.too_many_attempts")
+        super().__init__(message, field="username", code="login.too_many_attempts")
         self.headers = {"Retry-After": str(retry_after)}
 
 

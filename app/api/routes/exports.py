@@ -7,7 +7,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
 from app.api.deps import AccessDep, DbDep, SettingsDep
-from app.db.repositories.incidents import IncidentFilter
 from app.schemas.annual_table import AnnualTablePublic
 from app.schemas.records import MeetingKey, Moment, Source, TypeCode, UnitCode, Year
 from app.services import exports
@@ -93,7 +92,10 @@ def incidents_csv(
 ) -> StreamingResponse:
     """The incidents the review page's list shows with the same filters, as they stand at
     `as_of`: the state column and the void say what counted then."""
-    where = IncidentFilter(
+    chunks = exports.incidents_csv(
+        db,
+        year=year,
+        as_of=as_of,
         units=access.narrow(unit),
         item=item,
         type_code=type,
@@ -103,7 +105,6 @@ def incidents_csv(
         voided=voided,
         source=source,
     )
-    chunks = exports.incidents_csv(db, year=year, as_of=as_of, where=where)
     return StreamingResponse(
         chunks,
         media_type="text/csv; charset=utf-8",
