@@ -62,6 +62,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=settings.access_log,
         ws="websockets-sansio",
+        # A console sends pings only: a larger frame is refused by the server before it is read.
+        ws_max_size=settings.ws_max_message_bytes,
         # Forwarded headers are believed only from the configured proxy; without one, from
         # nobody (uvicorn's own default would trust 127.0.0.1, where anyone on the host is).
         proxy_headers=bool(forwarded_allow_ips),

@@ -134,9 +134,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+# The API reference pages (development only) start Swagger UI and ReDoc with a script of their own
+# in the page: there alone inline script is allowed.
+DOCS_PATHS = frozenset({"/docs", "/redoc", "/docs/oauth2-redirect"})
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'unsafe-inline'"
+).replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HSTS = "max-age=31536000; includeSubDomains"
 SECURITY_HEADERS = (
-    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-frame-options", b"DENY"),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
@@ -154,12 +159,19 @@ class SecurityHeaders:
             return
         # The scheme as the trusted proxy reported it (the proxy-headers middleware runs first).
         over_tls = scope.get("scheme") == "https"
+        policy = (
+            DOCS_CONTENT_SECURITY_POLICY
+            if scope.get("path") in DOCS_PATHS
+            else CONTENT_SECURITY_POLICY
+        )
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers: list[Any] = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                if b"content-security-policy" not in present:
+                    extra.append((b"content-security-policy", policy.encode()))
                 if over_tls and b"strict-transport-security" not in present:
                     extra.append((b"strict-transport-security", HSTS.encode()))
                 message = {**message, "headers": headers + extra}

@@ -11,7 +11,7 @@ from tests.browser.conftest import LiveServer, screenshot
 from tests.fixtures import WORKED_EXAMPLE
 
 NEW_USERNAME = "meilie_it"
-NEW_PASSWORD = "Meilie-vc-2019"
+NEW_PASSWORD = "Meilie-hall-Cam-7"
 WEAK_PASSWORD = "12345678"
 
 

@@ -33,7 +33,7 @@ def test_county_user_fixes_missing_audio_and_sees_the_deduction_drop(
     audio = page.locator(".room[data-room='会议室2'] input[data-equipment=audio]")
     assert not audio.is_checked()
     audio.check()
-    page.wait_for_function("document.querySelector('#loss-total').textContent === '−0.20'")
+    page.wait_for_function("() => document.querySelector('#loss-total').textContent === '−0.20'")
     screenshot(page, "county-register")
     page.click("#save")
     page.wait_for_selector("#status.ok")

@@ -37,7 +37,7 @@ def test_controller_takes_the_current_picture_as_reference(client: TestClient, p
     assert "在线" in (page.text_content("tr[data-unit='350402']") or "")
     page.click("#take-reference")
     page.wait_for_selector("#reference-image:not([hidden])")
-    page.wait_for_function("document.querySelector('#reference-image').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('#reference-image').naturalWidth > 0")
     screenshot(page, "venues-reference")
     venue = client.get("/api/venues/350402").json()
     assert venue["reference"]

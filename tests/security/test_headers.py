@@ -53,6 +53,16 @@ def test_every_response_carries_the_security_headers(anonymous: TestClient, path
     assert "Strict-Transport-Security" not in response.headers
 
 
+def test_only_the_api_reference_pages_may_run_their_inline_start_script(
+    anonymous: TestClient,
+) -> None:
+    docs = anonymous.get("/docs").headers["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in docs
+    assert "frame-ancestors 'none'" in docs
+    page = anonymous.get("/login").headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in page
+
+
 def test_hsts_only_over_tls(app: FastAPI) -> None:
     with TestClient(app, base_url="https://vcwatch.example") as over_tls:
         response = over_tls.get("/login")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+
+from app.db.engine import Database
+from app.services import accounts
+from app.services.context import Actor
+from app.services.errors import Conflict
 
 
 def codes(response: Any) -> list[str]:
@@ -35,3 +42,25 @@ def test_an_admin_may_step_down_while_another_remains(client: TestClient, login:
     response = other.patch("/api/accounts/ada", json={"role": "reviewer"})
     assert response.status_code == 409
     assert codes(response) == ["account.last_admin"]
+
+
+def test_two_admins_demoting_each_other_at_once_leave_one(
+    client: TestClient, login: Any, db: Database
+) -> None:
+    login("admin", username="ada")
+    start = threading.Barrier(2)
+
+    def demote(actor_name: str, target: str) -> str:
+        actor = Actor(username=actor_name, role="admin", address="192.0.2.1")
+        start.wait()
+        try:
+            accounts.update_account(db, actor=actor, username=target, role="reviewer")
+        except Conflict as refused:
+            return refused.code
+        return "done"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(demote, ["admin", "ada"], ["ada", "admin"]))
+    assert outcomes == ["account.last_admin", "done"]
+    roles = [account.role for account in accounts.list_accounts(db)]
+    assert roles.count("admin") == 1

@@ -44,7 +44,7 @@ WEAK = {
 GOOD_ONES = [
     "a-Long-enough-secret",
     "tested-Passw0rd",  # the tests' TEST_PASSWORD
-    "Meilie-vc-2019",
+    "Meilie-hall-Cam-7",
     "correct horse battery staple",
     "三明市视频会议保障2019",
     "Zx7!pQ2#mL",

@@ -107,6 +107,13 @@ def test_the_command_line_option_names_the_proxy(
     assert failed_login_address(app, served, ("10.0.0.7", 40000)) == "203.0.113.9"
 
 
+def test_websocket_frames_are_bounded_by_the_server_too(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("VCWATCH_WS_MAX_MESSAGE_BYTES", "4096")
+    assert served_options(monkeypatch, tmp_path)["ws_max_size"] == 4096
+
+
 def test_cookies_are_secure_behind_a_tls_proxy(
     app: FastAPI, login: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

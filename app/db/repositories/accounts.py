@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from app.db.tables import Account, LoginSession, Unit
@@ -25,14 +25,15 @@ def unit_of(session: Session, account: Account) -> Unit | None:
 
 
 def enabled_admins(session: Session) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(Account)
-            .where(col(Account.role) == "admin", col(Account.disabled).is_(False))
-        )
-        or 0
+    """How many enabled admins there are, their rows locked until the transaction ends (on
+    PostgreSQL; SQLite has one writer at a time): two admins demoting each other at once cannot
+    both see the other one still there."""
+    rows = session.scalars(
+        select(col(Account.id))
+        .where(col(Account.role) == "admin", col(Account.disabled).is_(False))
+        .with_for_update()
     )
+    return len(list(rows))
 
 
 def end_sessions(session: Session, *, account_id: int, at: datetime) -> None:
