@@ -197,7 +197,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def prepare_today(db: Database) -> str:
     """A period for the current year (if it has none) and a meeting today at 09:00, so the
     console has work at once."""
-    from app.schemas.records import MeetingRecord, PeriodRecord
+    from app.schemas.records import MeetingRecord, PeriodUpdate
     from app.services.context import utc_now
     from app.services.errors import NotFound
     from app.services.meetings import create_meeting
@@ -208,7 +208,7 @@ def prepare_today(db: Database) -> str:
     try:
         get_period(db, year=now.year)
     except NotFound:
-        put_period(db, actor=CLI_ACTOR, record=PeriodRecord(year=now.year, edition="2019"))
+        put_period(db, actor=CLI_ACTOR, year=now.year, update=PeriodUpdate(edition="2019"))
     key = f"demo-{now:%Y-%m-%d}"
     starts_at = now.replace(hour=9, minute=0, second=0, microsecond=0)
     record = MeetingRecord(key=key, title="全省视频会议（演示）", starts_at=starts_at)

@@ -15,18 +15,22 @@ from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import objections as objection_repo
+from app.db.repositories import units as unit_repo
 from app.db.repositories.incidents import IncidentFilter, IncidentRow
-from app.db.tables import Incident
+from app.db.tables import Incident, Meeting, Period
+from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at
 from app.domain.rulebook import Rulebook
+from app.domain.units import exists_at
 from app.schemas.public import IncidentDetail, IncidentPublic, Page
 from app.schemas.records import IncidentCreate, IncidentFields
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, Invalid, NotFound
+from app.services.finality import ensure_open
 from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
-from app.services.units import require_unit
-from app.timezone import assessment_year
+from app.services.units import require_unit, unit_facts
+from app.timezone import assessment_year, iso
 
 
 @dataclass(frozen=True)
@@ -48,17 +52,49 @@ def same_incident(existing: Incident, *, digest: str, at: datetime | None) -> bo
     return existing.request_digest == digest and (at is None or existing.at == at)
 
 
-def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, field: str) -> str:
-    """The item the type belongs to, or a clear refusal."""
+def check_type(
+    rulebook: Rulebook,
+    type_code: str,
+    *,
+    checkpoint: str | None,
+    field: str,
+    meeting: str | None = None,
+) -> str:
+    """The item the type belongs to, or a clear refusal. A roll-call incident names its meeting
+    and checkpoint (one live deduction per venue, meeting and checkpoint is kept on them)."""
     occurrence_type = rulebook.occurrence_type(type_code)
     if occurrence_type is None:
         raise Invalid(
             f"type {type_code!r} is not in the {rulebook.edition} edition of the rulebook",
             field=f"{field}type",
         )
-    if checkpoint is not None and occurrence_type.item_code != "roll_call":
+    is_roll_call = occurrence_type.item_code == ROLL_CALL_ITEM
+    if checkpoint is not None and not is_roll_call:
         raise Invalid("only roll-call incidents have a checkpoint", field=f"{field}checkpoint")
+    if is_roll_call and (meeting is None or checkpoint is None):
+        missing = "meeting" if meeting is None else "checkpoint"
+        raise Invalid(
+            f"a roll-call incident names its meeting and checkpoint ({missing} is missing)",
+            field=f"{field}{missing}",
+            code="incident.roll_call_unplaced",
+        )
     return occurrence_type.item_code
+
+
+def roll_call_taken(existing_key: str, *, meeting: str, unit: str, checkpoint: str) -> Conflict:
+    """The refusal of a second live roll-call deduction, naming the first and the mark route."""
+    return Conflict(
+        f"venue {unit} already has a live roll-call incident {existing_key!r} for meeting "
+        f"{meeting!r} at {checkpoint}; change the mark instead "
+        f"(PUT /api/meetings/{meeting}/roll-call/{checkpoint}/{unit})",
+        field="checkpoint",
+        code="incident.roll_call_taken",
+    )
+
+
+def year_of(*, at: datetime, meeting: Meeting | None) -> int:
+    """An incident with a meeting is charged to the year of the meeting's start."""
+    return assessment_year(meeting.starts_at if meeting is not None else at)
 
 
 def public_of_row(session: Session, row: IncidentRow) -> IncidentPublic:
@@ -91,16 +127,49 @@ def add_incident(
 ) -> Added:
     """Validate against the period's edition and add the incident (no key check here)."""
     unit = require_unit(session, payload.unit)
-    at = payload.at or utc_now()
-    period, rulebook = period_of_year(session, assessment_year(at), field="at")
-    item_code = check_type(rulebook, payload.type, checkpoint=payload.checkpoint, field="")
-    meeting_id = None
+    meeting = None
     if payload.meeting is not None:
         meeting = meeting_repo.by_key(session, payload.meeting)
         if meeting is None:
             raise Invalid(f"unknown meeting {payload.meeting!r}", field="meeting")
-        meeting_id = meeting.id
+    at = payload.at
+    if at is None:
+        # A roll-call incident is timed at its checkpoint, whenever it is entered.
+        at = (
+            checkpoint_at(meeting.starts_at, payload.checkpoint)
+            if meeting is not None and payload.checkpoint is not None
+            else utc_now()
+        )
+    year = year_of(at=at, meeting=meeting)
+    period, rulebook = period_of_year(session, year, field="at")
+    item_code = check_type(
+        rulebook,
+        payload.type,
+        checkpoint=payload.checkpoint,
+        field="",
+        meeting=payload.meeting,
+    )
+    ensure_open(session, year=year, field="at")
+    units = {u.code: u for u in unit_facts(session)}
+    if not exists_at(units[unit.code], at):
+        raise Invalid(
+            f"unit {unit.code} does not exist at {iso(at)}",
+            field="unit",
+            code="unit.not_existing",
+        )
+    meeting_id = meeting.id if meeting is not None else None
     assert period.id is not None and unit.id is not None
+    if meeting_id is not None and payload.checkpoint is not None:
+        live = incident_repo.live_roll_call(
+            session, meeting_id=meeting_id, unit_id=unit.id, checkpoint=payload.checkpoint
+        )
+        if live is not None:
+            raise roll_call_taken(
+                live.key,
+                meeting=payload.meeting or "",
+                unit=unit.code,
+                checkpoint=payload.checkpoint,
+            )
     incident = Incident(
         key=key,
         request_digest=identity_digest(payload),
@@ -153,15 +222,33 @@ def log_incident(
     except IntegrityError:
         with db.read() as session:
             existing = _existing(session, key, payload, identity_digest(payload))
-            if existing is None:
-                raise
-            return existing
+            if existing is not None:
+                return existing
+            # Another writer took the venue's roll-call checkpoint first (the partial unique
+            # index holds it): the same refusal as when it was seen before the insert.
+            meeting = meeting_repo.by_key(session, payload.meeting) if payload.meeting else None
+            unit = unit_repo.by_code(session, payload.unit)
+            if meeting and unit and payload.checkpoint and meeting.id and unit.id:
+                live = incident_repo.live_roll_call(
+                    session, meeting_id=meeting.id, unit_id=unit.id, checkpoint=payload.checkpoint
+                )
+                if live is not None:
+                    raise roll_call_taken(
+                        live.key,
+                        meeting=meeting.key,
+                        unit=unit.code,
+                        checkpoint=payload.checkpoint,
+                    ) from None
+            raise
 
 
 def void_in(
     session: Session, *, actor: Actor, row: IncidentRow, reason: str, at: datetime
 ) -> IncidentPublic:
     incident = row.incident
+    period = session.get(Period, incident.period_id)
+    assert period is not None
+    ensure_open(session, year=period.year, field="key")
     if incident.voided_at is not None:
         raise Conflict(
             f"incident {incident.key!r} was already voided: {incident.void_reason}",

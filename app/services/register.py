@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.db.engine import Database
 from app.db.repositories import register as register_repo
 from app.db.tables import RoomRecord, StaffingRecord
+from app.domain.counting import moments_of
 from app.domain.facts import RoomEntry, StaffingEntry, Unit
 from app.domain.scoring import unit_findings
 from app.schemas.public import FindingPublic, RoomPublic, StaffingPublic
@@ -18,10 +19,11 @@ from app.schemas.records import contact_of
 from app.services import audit
 from app.services.context import Actor, utc_now
 from app.services.errors import Forbidden
+from app.services.finality import ensure_open
 from app.services.periods import period_of_year, rulebook_of
 from app.services.presenters import finding_public, room_public, staffing_public
 from app.services.units import require_unit
-from app.timezone import assessment_year, year_end
+from app.timezone import assessment_year
 
 BACKDATING_TOLERANCE = timedelta(minutes=5)
 
@@ -98,6 +100,8 @@ def record_room(db: Database, *, actor: Actor, record: RoomEntryRecord) -> RoomP
     if record.at is None:
         record = record.model_copy(update={"at": utc_now()})
     with db.write() as tx:
+        assert record.at is not None
+        ensure_open(tx.session, year=assessment_year(record.at), field="at")
         unit = require_unit(tx.session, record.unit)
         assert unit.id is not None
         row = RoomRecord.model_validate(
@@ -122,6 +126,8 @@ def record_staffing(db: Database, *, actor: Actor, record: StaffingEntryRecord) 
     if record.at is None:
         record = record.model_copy(update={"at": utc_now()})
     with db.write() as tx:
+        assert record.at is not None
+        ensure_open(tx.session, year=assessment_year(record.at), field="at")
         unit = require_unit(tx.session, record.unit)
         assert unit.id is not None
         row = StaffingRecord.model_validate(
@@ -176,13 +182,12 @@ def findings(
     """Why the unit loses points under the derived items at `as_of` (default: now, or the end
     of a closed year), by the rulebook of that year's period."""
     with db.read() as session:
-        moment = as_of or utc_now()
-        year = year or assessment_year(moment)
-        if as_of is None:
-            moment = min(moment, year_end(year))
-        _, rulebook = period_of_year(session, year)
+        known_at = as_of or utc_now()
+        # The register of the year's standings: at `register_at` (domain.counting).
+        moments = moments_of(year or assessment_year(known_at), as_of=known_at)
+        _, rulebook = period_of_year(session, moments.year)
         return unit_findings_public(
-            session, unit_code=unit_code, edition=rulebook.edition, as_of=moment
+            session, unit_code=unit_code, edition=rulebook.edition, as_of=moments.register_at
         )
 
 

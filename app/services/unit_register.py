@@ -31,6 +31,7 @@ from app.schemas.records import (
 from app.services import audit
 from app.services.context import Actor, utc_now
 from app.services.errors import Invalid, ServiceError
+from app.services.finality import ensure_open
 from app.services.periods import period_of_year
 from app.services.presenters import finding_public, room_public, staffing_public
 from app.services.register import (
@@ -166,6 +167,7 @@ def save(
     at = update.at or utc_now()
     with db.write() as tx:
         session = tx.session
+        ensure_open(session, year=assessment_year(at), field="at")
         unit = require_unit(session, unit_code)
         assert unit.id is not None
         current_version = version_of(session, unit)

@@ -11,19 +11,26 @@ from app.schemas.public import (
     ItemRulePublic,
     OccurrenceTypePublic,
     PeriodPublic,
+    PeriodStatusPublic,
     RulebookPublic,
 )
-from app.schemas.records import Edition, PeriodRecord, Year
-from app.services import periods
+from app.schemas.records import Edition, PeriodUpdate, ShortText, Year
+from app.services import finalizing, periods
 from app.services.presenters import points
 
 router = APIRouter(tags=["periods"])
 YearPath = Annotated[Year, Path()]
 
 
-class PeriodUpdate(BaseModel):
+class FinalizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    edition: Edition
+    note: ShortText
+    confirm_open_objections: bool = False
+
+
+class ReopenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: ShortText
 
 
 def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
@@ -61,7 +68,34 @@ def get_period(db: DbDep, year: YearPath) -> PeriodPublic:
 
 @router.put("/api/periods/{year}")
 def put_period(db: DbDep, actor: ActorDep, year: YearPath, body: PeriodUpdate) -> PeriodPublic:
-    return periods.put_period(db, actor=actor, record=PeriodRecord(year=year, edition=body.edition))
+    """Create a period, or change its objection deadline or (explicitly) its edition."""
+    return periods.put_period(db, actor=actor, year=year, update=body)
+
+
+@router.get("/api/periods/{year}/status")
+def period_status(db: DbDep, year: YearPath) -> PeriodStatusPublic:
+    """The year's finalizing state, objection deadline, days left and open objections."""
+    return finalizing.period_status(db, year=year)
+
+
+@router.post("/api/periods/{year}/finalize")
+def finalize_period(
+    db: DbDep, actor: ActorDep, year: YearPath, body: FinalizeRequest
+) -> PeriodStatusPublic:
+    return finalizing.finalize(
+        db,
+        actor=actor,
+        year=year,
+        note=body.note,
+        confirm_open_objections=body.confirm_open_objections,
+    )
+
+
+@router.post("/api/periods/{year}/reopen")
+def reopen_period(
+    db: DbDep, actor: ActorDep, year: YearPath, body: ReopenRequest
+) -> PeriodStatusPublic:
+    return finalizing.reopen(db, actor=actor, year=year, reason=body.reason)
 
 
 @router.get("/api/periods/{year}/rulebook")
