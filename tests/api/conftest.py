@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 
 from .support import load_worked_example, now_in_shanghai
 
+LATE_DEADLINE = "2099-12-31"
+
 
 @pytest.fixture
 def worked_example() -> dict[str, Any]:
@@ -18,6 +20,9 @@ def imported(client: TestClient, worked_example: dict[str, Any]) -> TestClient:
     """The `client` on a database holding the worked example of DESIGN §3."""
     response = client.post("/api/records", json=worked_example)
     assert response.status_code == 201, response.text
+    # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+    response = client.put("/api/periods/2019", json={"objection_deadline": LATE_DEADLINE})
+    assert response.status_code == 200, response.text
     return client
 
 
