@@ -18,7 +18,7 @@ from app.db.repositories import objections as objection_repo
 from app.db.repositories import units as unit_repo
 from app.db.repositories.incidents import IncidentFilter, IncidentRow
 from app.db.tables import Incident, Meeting, Period
-from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at
+from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at, fits_meeting_year
 from app.domain.rulebook import Rulebook
 from app.domain.units import exists_at
 from app.schemas.public import IncidentDetail, IncidentPublic, Page
@@ -141,6 +141,10 @@ def add_incident(
             else utc_now()
         )
     year = year_of(at=at, meeting=meeting)
+    if meeting is not None and not fits_meeting_year(at, starts_at=meeting.starts_at):
+        raise Invalid(
+            f"{iso(at)} lies outside the year {year} of meeting {meeting.key!r}", field="at"
+        )
     period, rulebook = period_of_year(session, year, field="at")
     item_code = check_type(
         rulebook,

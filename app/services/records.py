@@ -21,6 +21,7 @@ from app.db.repositories import periods as period_repo
 from app.db.repositories import register as register_repo
 from app.db.repositories import units as unit_repo
 from app.db.tables import Incident, Meeting
+from app.domain.roll_call import fits_meeting_year
 from app.domain.units import exists_at
 from app.schemas.public import ImportSummary
 from app.schemas.records import (
@@ -132,14 +133,18 @@ def _import_incidents(
             year = assessment_year(meeting[1] if meeting else record.at)
             if year != file.period.year:
                 raise Invalid(
-                    f"incident {record.key!r}: "
-                    + (
-                        f"its meeting {record.meeting!r} lies outside the period "
-                        if meeting
-                        else f"{iso(record.at)} lies outside the period "
-                    )
-                    + str(file.period.year),
-                    field=f"{where}.meeting" if meeting else f"{where}.at",
+                    f"incident {record.key!r}: its meeting {record.meeting!r} lies outside the "
+                    f"period {file.period.year}",
+                    field=f"{where}.meeting",
+                )
+            in_meeting_year = meeting is not None and fits_meeting_year(
+                record.at, starts_at=meeting[1]
+            )
+            if not in_meeting_year and assessment_year(record.at) != file.period.year:
+                raise Invalid(
+                    f"incident {record.key!r}: {iso(record.at)} lies outside the period "
+                    f"{file.period.year}",
+                    field=f"{where}.at",
                 )
             # The item depends on the type and on whether a checkpoint and meeting are given.
             type_key = (record.type, record.checkpoint is not None, record.meeting is not None)
