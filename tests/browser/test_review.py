@@ -43,6 +43,17 @@ def nanping_year() -> dict[str, Any]:
         }
         for m in range(1, 13)
     ]
+    # A venue has one roll-call deduction per meeting and checkpoint: the lates beyond the
+    # first twelve are at afternoon meetings of the same days.
+    meetings += [
+        {
+            "key": f"np-{m:02d}{suffix}",
+            "title": f"全省防汛工作视频会议{m}{suffix}",
+            "starts_at": f"2019-{m:02d}-15T{hour}:00:00+08:00",
+        }
+        for suffix, hour in (("b", 15), ("c", 17))
+        for m in range(1, 13)
+    ]
     incidents: list[dict[str, Any]] = []
     for n in range(30):
         month = n % 12 + 1
@@ -51,7 +62,7 @@ def nanping_year() -> dict[str, Any]:
                 "key": f"np-late-{n:02d}",
                 "unit": YANPING,
                 "type": "roll_call.late",
-                "meeting": f"np-{month:02d}",
+                "meeting": f"np-{month:02d}{('', 'b', 'c')[n // 12]}",
                 "checkpoint": "two_hours" if n % 2 else "half_day",
                 "at": f"2019-{month:02d}-{14 + n % 2:02d}T{7 + n % 3:02d}:20:00+08:00",
             }
@@ -168,6 +179,9 @@ def year(api: TestClient, tmp_path: Path) -> dict[str, Any]:
     for document in (json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8")), nanping_year()):
         response = api.post("/api/records", json=document)
         assert response.status_code == 201, response.text
+    # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+    response = api.put("/api/periods/2019", json={"objection_deadline": "2099-12-31"})
+    assert response.status_code == 200, response.text
     uploaded = api.post(
         "/api/evidence",
         content=venue_frame(tmp_path).read_bytes(),

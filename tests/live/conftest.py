@@ -36,6 +36,9 @@ def imported(client: TestClient) -> TestClient:
     data = json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8"))
     response = client.post("/api/records", json=data)
     assert response.status_code == 201, response.text
+    # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+    response = client.put("/api/periods/2019", json={"objection_deadline": "2099-12-31"})
+    assert response.status_code == 200, response.text
     return client
 
 

@@ -65,6 +65,8 @@ def first_incident_of(admin: TestClient, unit: str) -> str:
 @pytest.fixture
 def world(client: TestClient, login: Any) -> World:
     created(client.post("/api/records", json=load_worked_example()))
+    # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+    created(client.put("/api/periods/2019", json={"objection_deadline": "2099-12-31"}))
     this_year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     for year in (this_year, this_year + 1):  # writes made now land in a period
         created(client.put(f"/api/periods/{year}", json={"edition": "2019"}))
