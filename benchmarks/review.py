@@ -14,7 +14,9 @@ times, as the page (static/js/review/) makes them:
   figure is the wall time of the whole set;
 - the unit incident list: single paged, filtered GET /api/incidents requests, as the incident
   panel of a county or a city makes them;
-- the XLSX export of the whole year: GET /api/exports/standings.xlsx, body read to the end.
+- the XLSX export of the whole year: GET /api/exports/standings.xlsx, body read to the end;
+- GET /api/scores alone against a bare covering-index GROUP BY of the year's counting incidents
+  on the same database (the floor of any standings): the ratio's target is at most 2.
 
 On PostgreSQL the imported tables are vacuumed and analyzed first, as autovacuum would do after
 a bulk load (a server with autovacuum off never would: every plan is then a guess).
@@ -58,6 +60,15 @@ YEAR = scoring.YEAR
 TARGET_FIRST_LOAD_MS = 500.0
 TARGET_INCIDENT_LIST_MS = 200.0
 TARGET_XLSX_S = 10.0
+TARGET_SCORES_RATIO = 2.0
+# The floor of a standings: the counting occurrences per unit and type, answered from the scoring
+# index (period, unit, type, at, voided) alone.
+BARE_GROUP_BY = (
+    "SELECT unit_id, type_code, count(*) FROM incident "
+    "WHERE period_id = (SELECT id FROM period WHERE year = :year) "
+    "AND at <= :as_of AND (voided_at IS NULL OR voided_at > :as_of) "
+    "GROUP BY unit_id, type_code"
+)
 
 PAGE_SIZE = 25  # static/js/review/incidents.js
 QUEUE_PAGE = 20  # static/js/review/objections.js
@@ -333,8 +344,58 @@ def file_objections(base: str, password: str, *, county: str) -> int:
     return OBJECTIONS
 
 
+def bare_group_by_ms(url: str, *, runs: int) -> list[float]:
+    """Wall times (ms) of the bare GROUP BY on the benchmark's database, after one warm-up."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    as_of = datetime.now(UTC)
+    if engine.dialect.name == "sqlite":
+        as_of = as_of.replace(tzinfo=None)  # stored as naive UTC (app.db.types.UTCDateTime)
+    times: list[float] = []
+    try:
+        with engine.connect() as connection:
+            query = text(BARE_GROUP_BY)
+            connection.execute(query, {"year": YEAR, "as_of": as_of}).all()
+            for _ in range(runs):
+                started = time.perf_counter()
+                connection.execute(query, {"year": YEAR, "as_of": as_of}).all()
+                times.append((time.perf_counter() - started) * 1000)
+    finally:
+        engine.dispose()
+    return times
+
+
+async def scores_against_group_by(
+    client: httpx.AsyncClient, url: str, *, runs: int
+) -> list[Figure]:
+    async def scores() -> Any:
+        response = await client.get("/api/scores", params={"year": YEAR})
+        response.raise_for_status()
+        return response.json()
+
+    api_times, _ = await timed(scores, runs=runs)
+    bare_times = await asyncio.to_thread(bare_group_by_ms, url, runs=runs)
+    api, bare = statistics.median(api_times), statistics.median(bare_times)
+    ratio = api / bare if bare else math.inf
+    return [
+        report(Figure(f"GET /api/scores (ms, median of {runs})", f"{api:.1f}")),
+        report(Figure(f"bare covering-index GROUP BY (ms, median of {runs})", f"{bare:.1f}")),
+        report(
+            Figure(
+                "GET /api/scores / bare GROUP BY",
+                f"{ratio:.2f}",
+                f"<= {TARGET_SCORES_RATIO:.0f}",
+                ratio <= TARGET_SCORES_RATIO,
+            )
+        ),
+    ]
+
+
 async def measure(
-    base: str, cookies: httpx.Cookies, args: argparse.Namespace, *, server: int
+    base: str, cookies: httpx.Cookies, args: argparse.Namespace, *, server: int, url: str
 ) -> list[Figure]:
     """The figures; beside each wall time, the server's CPU time for the same work, which a
     busy machine does not inflate the way it inflates wall times."""
@@ -350,6 +411,7 @@ async def measure(
         name = f"dashboard first load, {calls} API calls"
         figures.append(report(figure_ms(name, times, TARGET_FIRST_LOAD_MS)))
         figures.append(report(Figure("  server CPU per first load (ms)", f"{cpu * 1000:.0f}")))
+        figures += await scores_against_group_by(client, url, runs=args.runs)
 
         year = {"from": f"{YEAR}-01-01T00:00:00+08:00", "to": f"{YEAR + 1}-01-01T00:00:00+08:00"}
         meetings = (await client.get("/api/meetings", params={**year, "limit": 500})).json()
@@ -426,7 +488,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> list[Figure]:
             filed = file_objections(base, passwords[COUNTY_USER], county=county)
             print(f"{COUNTY_USER} ({county}) filed {filed} objections; {machine_load()}")
             cookies, _ = log_in(base, REVIEWER, passwords[REVIEWER])
-            figures = asyncio.run(measure(base, cookies, args, server=process.pid))
+            figures = asyncio.run(measure(base, cookies, args, server=process.pid, url=url))
             print(f"after the run: {machine_load()}")
             return figures
 

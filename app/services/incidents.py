@@ -18,6 +18,7 @@ from app.db.repositories import objections as objection_repo
 from app.db.repositories import units as unit_repo
 from app.db.repositories.incidents import IncidentFilter, IncidentRow
 from app.db.tables import Incident, Meeting, Period
+from app.domain import facts
 from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at, fits_meeting_year
 from app.domain.rulebook import Rulebook
 from app.domain.units import exists_at
@@ -29,7 +30,7 @@ from app.services.errors import Conflict, Invalid, NotFound
 from app.services.finality import ensure_open
 from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
-from app.services.units import require_unit, unit_facts
+from app.services.units import require_unit
 from app.timezone import assessment_year, iso
 
 
@@ -154,8 +155,10 @@ def add_incident(
         meeting=payload.meeting,
     )
     ensure_open(session, year=year, field="at")
-    units = {u.code: u for u in unit_facts(session)}
-    if not exists_at(units[unit.code], at):
+    dates = facts.Unit(
+        unit.code, unit.name, unit.level, established=unit.established, abolished=unit.abolished
+    )
+    if not exists_at(dates, at):
         raise Invalid(
             f"unit {unit.code} does not exist at {iso(at)}",
             field="unit",
