@@ -590,6 +590,10 @@ def test_no_objection_after_the_deadline(
     assert reopened["objection_deadline"] == LATE_DEADLINE
     assert reopened["objection_days_left"] > 0
     assert [o["incident"] for o in reopened["open_objections"]] == ["w1"]
+    own = county.get("/api/periods/2019/status").json()
+    other = login("county_it", unit="350403").get("/api/periods/2019/status").json()
+    assert [o["incident"] for o in own["open_objections"]] == ["w1"]
+    assert other["open_objections"] == []
 
 
 def test_two_states_of_one_room_at_one_moment_in_one_file_are_refused(

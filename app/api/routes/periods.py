@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import ActorDep, DbDep
+from app.api.deps import AccessDep, ActorDep, DbDep
 from app.domain.rulebook import Rulebook
 from app.schemas.public import (
     ItemRulePublic,
@@ -73,9 +73,14 @@ def put_period(db: DbDep, actor: ActorDep, year: YearPath, body: PeriodUpdate) -
 
 
 @router.get("/api/periods/{year}/status")
-def period_status(db: DbDep, year: YearPath) -> PeriodStatusPublic:
-    """The year's finalizing state, objection deadline, days left and open objections."""
-    return finalizing.period_status(db, year=year)
+def period_status(db: DbDep, access: AccessDep, year: YearPath) -> PeriodStatusPublic:
+    """The year's finalizing state, objection deadline, days left and open objections (a
+    county account sees its own objections only)."""
+    status = finalizing.period_status(db, year=year)
+    if access.units is None:
+        return status
+    own = [o for o in status.open_objections if o.unit in access.units]
+    return status.model_copy(update={"open_objections": own})
 
 
 @router.post("/api/periods/{year}/finalize")
