@@ -318,15 +318,14 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     queued.locator('button[data-rule="uphold"]').click()
     page.fill("#ruling-reason", "经核实当日停电，申诉成立")
     page.click("#ruling-confirm")
-    # 2019 is over: its table is the one at its last second, before the void, and stays; the
-    # notice says so and offers the standings as of now, where the void counts.
+    # The standings are known now by default (the register stays 2019's year-end one): the
+    # objection upheld today removes the deduction at once.
     notice = page.locator("#review-notice")
     expect(notice).to_contain_text(f"#{objection['id']}")
-    expect(notice).to_contain_text("该时刻的得分不变")
     expect(queued).to_have_count(0)
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
-    page.click("#notice-action")
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
+    # Asked at 2019's last second, before the ruling, the deduction still counts.
+    assert city_score(api, SANMING, as_of="2019-12-31T23:59:59+08:00") == "7.55"
     voided = api.get("/api/incidents/w24").json()
     assert voided["voided"]["by"] == "shen"
     assert f"#{objection['id']}" in voided["voided"]["reason"]
@@ -345,7 +344,7 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     assert Decimal(after) - Decimal(before) == Decimal("0.50")
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text(after)
     page.select_option("#year-select", "2019")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
 
     # The standings at an earlier moment: the picker asks the server again.
     page.fill("#as-of-input", "2019-01-31T23:59:59")
@@ -354,12 +353,12 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text(january)
     expect(page).to_have_url(re.compile(r"as_of=2019-01-31T23%3A59%3A59%2B08%3A00"))
     page.click("#as-of-reset")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
 
     # English is a click away, and the numbers stay.
     page.click("header.shell button[data-i18n='lang.switch']")
     expect(page.locator("#standings-title")).to_have_text("City standings")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
     page.click("header.shell button[data-i18n='lang.switch']")
     expect(page.locator("#standings-title")).to_have_text("设区市得分")
 
@@ -376,7 +375,7 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     expect(pages).to_have_count(2)
     expect(pages.nth(0)).to_be_visible()
     expect(pages.nth(0)).to_contain_text("三明市")
-    expect(pages.nth(0)).to_contain_text("7.55")
+    expect(pages.nth(0)).to_contain_text("7.60")
     expect(page.locator("#standings-table")).to_be_hidden()
     assert pages.nth(0).evaluate("e => getComputedStyle(e).breakAfter") == "page"
     screenshot(page, "review-print")
