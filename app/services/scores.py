@@ -11,6 +11,7 @@ from app.db.repositories import incidents as incident_repo
 from app.db.repositories import register as register_repo
 from app.db.tables import Period
 from app.domain.counting import moments_of
+from app.domain.rulebook import Rulebook
 from app.domain.scoring import ItemScore, Standings, UnitScore, compute_standings
 from app.domain.units import moves_during
 from app.schemas.public import (
@@ -28,11 +29,18 @@ from app.timezone import iso
 
 
 def standings_in(
-    session: Session, *, year: int, as_of: datetime | None, now: datetime | None = None
+    session: Session,
+    *,
+    year: int,
+    as_of: datetime | None,
+    now: datetime | None = None,
+    period: tuple[Period, Rulebook] | None = None,
 ) -> tuple[Standings, int]:
-    """The standings computed from history at `as_of` (default: now)."""
-    period, rulebook = period_of_year(session, year)
-    assert period.id is not None
+    """The standings computed from history at `as_of` (default: now); `period` is the year's
+    period and rulebook when the caller has them already."""
+    period_row, rulebook = period or period_of_year(session, year)
+    period_id = period_row.id
+    assert period_id is not None
     moments = moments_of(year, as_of=as_of or now or utc_now())
     units = unit_facts(session)
     moved = [u.code for u in units if moves_during(u, moments.year_start, moments.year_end)]
@@ -40,10 +48,10 @@ def standings_in(
         rulebook,
         units=units,
         type_counts=incident_repo.type_counts(
-            session, period_id=period.id, moments=moments, except_units=moved
+            session, period_id=period_id, moments=moments, except_units=moved
         ),
         moved=incident_repo.facts_of_units(
-            session, period_id=period.id, year=year, unit_codes=moved
+            session, period_id=period_id, year=year, unit_codes=moved
         ),
         rooms=[
             room_entry(r, unit=c)
@@ -114,11 +122,11 @@ def final_standings(period: Period, *, as_of: datetime | None) -> StandingsPubli
 
 def get_standings(db: Database, *, year: int, as_of: datetime | None) -> StandingsPublic:
     with db.read() as session:
-        period, _ = period_of_year(session, year)
-        final = final_standings(period, as_of=as_of)
+        period = period_of_year(session, year)
+        final = final_standings(period[0], as_of=as_of)
         if final is not None:
             return final
-        standings, year = standings_in(session, year=year, as_of=as_of)
+        standings, year = standings_in(session, year=year, as_of=as_of, period=period)
     return standings_public(standings, year=year)
 
 
