@@ -130,8 +130,7 @@ def _import_incidents(
                 )
             meeting = meetings[record.meeting] if record.meeting is not None else None
             # An incident with a meeting belongs to the meeting's year.
-            year = assessment_year(meeting[1] if meeting else record.at)
-            if year != file.period.year:
+            if meeting is not None and assessment_year(meeting[1]) != file.period.year:
                 raise Invalid(
                     f"incident {record.key!r}: its meeting {record.meeting!r} lies outside the "
                     f"period {file.period.year}",
