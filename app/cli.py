@@ -14,7 +14,6 @@ from pathlib import Path
 from app.db.engine import Database
 from app.db.migrate import upgrade_to_head
 from app.roles import ADMIN, CONTROLLER, COUNTY_IT, REVIEWER, ROLES
-from app.schemas.public import StandingsPublic
 from app.services.context import Actor
 from app.services.errors import ServiceError
 from app.settings import get_settings
@@ -114,49 +113,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_scores(args: argparse.Namespace) -> int:
     from app.services.scores import get_standings
+    from app.standings_table import format_standings
 
     with open_database() as db:
         standings = get_standings(db, year=args.year, as_of=args.as_of)
         if args.json:
             print(standings.model_dump_json(indent=1))
         else:
-            print(format_standings(standings))
+            print(format_standings(standings, lang=args.lang))
     return 0
 
 
-def format_standings(standings: StandingsPublic) -> str:
-    lines = [
-        f"视频会议 {standings.year} (edition {standings.edition}) as of {standings.as_of} "
-        f"— full marks {standings.full_marks}"
-    ]
-    for city in standings.cities:
-        lines.append("")
-        lines.append(f"{city.code} {city.name}  score {city.score}  deduction {city.deduction}")
-        lines.append(f"  {'item':<22}{'n':>6}{'raw':>9}{'capped':>9}{'cap':>8}")
-        for item in city.items:
-            bound = " ← cap" if item.raw != item.capped else ""
-            lines.append(
-                f"  {item.code:<22}{item.occurrences:>6}{item.raw:>9}{item.capped:>9}{item.cap:>8}{bound}"
-            )
-        own = city.own
-        lines.append(f"  own venue {own.code} {own.name}: deduction {own.deduction}")
-        codes = [i.code for i in city.items]
-        header = "".join(f"{code[:10]:>11}" for code in codes)
-        lines.append(f"  {'county':<16}{'deduction':>10}{header}")
-        for county in sorted(city.counties, key=lambda c: (-float_free_key(c.deduction), c.code)):
-            cells = "".join(f"{i.capped:>11}" for i in county.items)
-            lines.append(
-                f"  {county.code} {county.name:<{10 - len(county.name)}}{county.deduction:>10}{cells}"
-            )
-    return "\n".join(lines)
-
-
-def float_free_key(points: str) -> int:
-    """Hundredths of a points string, for sorting without binary floats."""
-    whole, _, hundredths = points.partition(".")
-    return int(whole) * 100 + int(hundredths or 0)
-
-
+DEMO_YEARS = (2019, 2021)
 DEMO_ACCOUNTS = (
     ("admin", "系统管理员", ADMIN, None),
     ("controller", "会议主控（省）", CONTROLLER, None),
@@ -175,12 +143,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print("vcwatch demo: refused in production", file=sys.stderr)
         return 2
     with open_database() as db:
-        summary = import_records(db, actor=CLI_ACTOR, file=parse_records(build_demo_records()))
-        print(
-            f"demo data for 三明市 {summary.period.year}: {summary.units} units, "
-            f"{summary.meetings} meetings, {summary.incidents} incidents "
-            f"({summary.incidents_unchanged} already present)"
-        )
+        # 2019, and 2021: the year 三明市's counties changed (units with dates).
+        for year in DEMO_YEARS:
+            document = build_demo_records(year=year, seed=year)
+            summary = import_records(db, actor=CLI_ACTOR, file=parse_records(document))
+            print(
+                f"demo data for 三明市 {summary.period.year}: {summary.units} units, "
+                f"{summary.meetings} meetings, {summary.incidents} incidents "
+                f"({summary.incidents_unchanged} already present)"
+            )
         today = prepare_today(db)
         print(f"this year's period and today's meeting {today!r} are ready for the console")
         print("demo accounts (username / password / role):")
@@ -206,7 +177,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def prepare_today(db: Database) -> str:
     """A period for the current year (if it has none) and a meeting today at 09:00, so the
     console has work at once."""
-    from app.schemas.records import MeetingRecord, PeriodRecord
+    from app.schemas.records import MeetingRecord, PeriodUpdate
     from app.services.context import utc_now
     from app.services.errors import NotFound
     from app.services.meetings import create_meeting
@@ -217,7 +188,7 @@ def prepare_today(db: Database) -> str:
     try:
         get_period(db, year=now.year)
     except NotFound:
-        put_period(db, actor=CLI_ACTOR, record=PeriodRecord(year=now.year, edition="2019"))
+        put_period(db, actor=CLI_ACTOR, year=now.year, update=PeriodUpdate(edition="2019"))
     key = f"demo-{now:%Y-%m-%d}"
     starts_at = now.replace(hour=9, minute=0, second=0, microsecond=0)
     record = MeetingRecord(key=key, title="全省视频会议（演示）", starts_at=starts_at)
@@ -352,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     scores.add_argument("--year", type=int, required=True)
     scores.add_argument("--as-of", type=parse_moment, default=None)
     scores.add_argument("--json", action="store_true", help="the API's JSON instead of a table")
+    scores.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="language of the table (default zh)"
+    )
     scores.set_defaults(run=cmd_scores)
     return parser
 

@@ -5,8 +5,10 @@
 - the document is plain JSON-serialisable data in the shape of DESIGN §4 (keys `format`,
   `period`, `units`, `meetings`, `incidents`, `rooms`, `staffing`) and is fully determined by its
   arguments: it draws only from `random.Random(seed)` and never reads the clock;
-- the units are 三明市 (350400) and its 12 county-level units of 2019, each county with
-  `parent` 350400;
+- the units are 三明市 (350400) and its county-level units, each county with `parent` 350400,
+  with the real change of 2021 dated: 梅列区 (350402), 三元区 (350403) and 沙县 (350427) are
+  abolished and 三元区 (350404) and 沙县区 (350405) established on 2021-03-01; only units that
+  exist at a record's time have records then;
 - about 40 provincial meetings on working days of the year, at 09:00 or 15:00 Asia/Shanghai,
   keyed `YYYY-MM-DD-am` / `YYYY-MM-DD-pm`;
 - the edition is "2019" from 2019 on and "2017" before, and every incident type belongs to that
@@ -42,23 +44,45 @@ class _UnitProfile:
     name: str
     level: str
     carelessness: float
+    established: date | None = None
+    abolished: date | None = None
+
+    def exists_on(self, day: date) -> bool:
+        after_start = self.established is None or day >= self.established
+        return after_start and (self.abolished is None or day < self.abolished)
+
+
+# 国务院批复 (2021): 梅列区 and 三元区 merge into a new 三元区; 沙县 becomes 沙县区.
+SANMING_CHANGE = date(2021, 3, 1)
 
 
 UNITS: tuple[_UnitProfile, ...] = (
     _UnitProfile("350400", "三明市", "city", 0.3),
-    _UnitProfile("350402", "梅列区", "county", 0.6),
-    _UnitProfile("350403", "三元区", "county", 0.7),
+    _UnitProfile("350402", "梅列区", "county", 0.6, abolished=SANMING_CHANGE),
+    _UnitProfile("350403", "三元区", "county", 0.7, abolished=SANMING_CHANGE),
     _UnitProfile("350421", "明溪县", "county", 1.4),
     _UnitProfile("350423", "清流县", "county", 1.6),
     _UnitProfile("350424", "宁化县", "county", 1.0),
     _UnitProfile("350425", "大田县", "county", 1.2),
     _UnitProfile("350426", "尤溪县", "county", 2.2),
-    _UnitProfile("350427", "沙县", "county", 0.8),
+    _UnitProfile("350427", "沙县", "county", 0.8, abolished=SANMING_CHANGE),
     _UnitProfile("350428", "将乐县", "county", 1.0),
     _UnitProfile("350429", "泰宁县", "county", 0.9),
     _UnitProfile("350430", "建宁县", "county", 1.8),
     _UnitProfile("350481", "永安市", "county", 0.5),
+    _UnitProfile("350404", "三元区", "county", 0.6, established=SANMING_CHANGE),
+    _UnitProfile("350405", "沙县区", "county", 0.8, established=SANMING_CHANGE),
 )
+
+
+def _unit(code: str) -> _UnitProfile:
+    (unit,) = [u for u in UNITS if u.code == code]
+    return unit
+
+
+def _on(units: tuple[_UnitProfile, ...], day: date) -> tuple[_UnitProfile, ...]:
+    return tuple(u for u in units if u.exists_on(day))
+
 
 ROLL_CALL_LATE_RATE = 0.04
 ROLL_CALL_ABSENT_RATE = 0.006
@@ -216,6 +240,11 @@ ROOM_CHANGES: tuple[_RoomChange, ...] = (
     _RoomChange("350481", "市" + STANDING_ROOM, 1, 15),
     _RoomChange("350481", "市" + EMERGENCY_ROOM, 1, 15),
     _RoomChange("350481", "市" + SERVICE_ROOM, 1, 15),
+    _RoomChange("350404", "区" + STANDING_ROOM, 3, 2),
+    _RoomChange("350404", "区" + EMERGENCY_ROOM, 3, 2),
+    _RoomChange("350404", "区" + SERVICE_ROOM, 3, 2),
+    _RoomChange("350405", "区" + STANDING_ROOM, 3, 2),
+    _RoomChange("350405", "区" + EMERGENCY_ROOM, 3, 2, (True, True, False)),
 )
 
 
@@ -247,6 +276,8 @@ STAFFING_CHANGES: tuple[_StaffingChange, ...] = (
     _StaffingChange("350430", 1, 15, leaders=1, staff=1),
     _StaffingChange("350481", 1, 15, leaders=1, staff=2),
     _StaffingChange("350481", 9, 16, leaders=1, staff=None),
+    _StaffingChange("350404", 3, 2, leaders=1, staff=1),
+    _StaffingChange("350405", 3, 2, leaders=1, staff=0),
 )
 
 
@@ -303,7 +334,7 @@ def build_demo_records(*, year: int = 2019, seed: int = 2019) -> dict[str, objec
     meetings = _schedule_meetings(rng, working_days=working_days)
 
     incidents = _roll_call_incidents(rng, meetings=meetings, working_days=working_days)
-    incidents += _venue_order_incidents(rng, meetings=meetings, edition=edition)
+    incidents += _venue_order_incidents(rng, meetings=meetings, edition=edition, year=year)
     incidents += _inspection_incidents(edition=edition, working_days=working_days)
     if edition == "2019":
         incidents += _leader_criticisms(rng, meetings=meetings)
@@ -328,6 +359,10 @@ def _unit_record(unit: _UnitProfile) -> dict[str, object]:
     record: dict[str, object] = {"code": unit.code, "name": unit.name, "level": unit.level}
     if unit.level == "county":
         record["parent"] = CITY_CODE
+    if unit.established is not None:
+        record["established"] = unit.established.isoformat()
+    if unit.abolished is not None:
+        record["abolished"] = unit.abolished.isoformat()
     return record
 
 
@@ -407,7 +442,7 @@ def _roll_call_incidents(
     for meeting in meetings:
         roll_calls = _roll_call_times(meeting, working_days=working_days)
         for checkpoint, opens_at in roll_calls.items():
-            for unit in UNITS:
+            for unit in _on(UNITS, opens_at.date()):
                 draw = rng.random()
                 absent_rate = ROLL_CALL_ABSENT_RATE * unit.carelessness
                 late_rate = ROLL_CALL_LATE_RATE * unit.carelessness
@@ -451,23 +486,23 @@ def _venue_order_incident(
 
 
 def _venue_order_incidents(
-    rng: random.Random, *, meetings: list[_Meeting], edition: str
+    rng: random.Random, *, meetings: list[_Meeting], edition: str, year: int
 ) -> list[dict[str, object]]:
     weights = VENUE_ORDER_WEIGHTS_2019 if edition == "2019" else VENUE_ORDER_WEIGHTS_2017
     kinds, kind_weights = list(weights), list(weights.values())
     incidents: list[dict[str, object]] = []
     for meeting in meetings:
-        for unit in UNITS:
+        for unit in _on(UNITS, meeting.starts_at.date()):
             if rng.random() < VENUE_INCIDENT_RATE * unit.carelessness:
                 kind = rng.choices(kinds, weights=kind_weights)[0]
                 incidents.append(_venue_order_incident(rng, meeting=meeting, unit=unit, kind=kind))
     # Rare kinds still happen somewhere in a year: each kind is seen at least once.
     seen = {incident["type"] for incident in incidents}
-    carelessness = [unit.carelessness for unit in UNITS]
     for kind in kinds:
         if kind not in seen:
             meeting = rng.choice(meetings)
-            unit = rng.choices(UNITS, weights=carelessness)[0]
+            present = _on(UNITS, meeting.starts_at.date())
+            unit = rng.choices(present, weights=[u.carelessness for u in present])[0]
             incidents.append(_venue_order_incident(rng, meeting=meeting, unit=unit, kind=kind))
     return incidents
 
@@ -478,6 +513,8 @@ def _inspection_incidents(*, edition: str, working_days: list[date]) -> list[dic
         if edition == "2017" and finding.type == "install.skipped_joint_debug":
             continue
         day = _on_working_day(working_days, month=finding.month, day=finding.day)
+        if not _unit(finding.unit).exists_on(day):
+            continue
         incidents.append(
             {
                 "unit": finding.unit,
@@ -491,8 +528,8 @@ def _inspection_incidents(*, edition: str, working_days: list[date]) -> list[dic
 
 
 def _leader_criticisms(rng: random.Random, *, meetings: list[_Meeting]) -> list[dict[str, object]]:
-    most_careless = max(UNITS, key=lambda unit: unit.carelessness)
     meeting = rng.choice(meetings[len(meetings) // 2 :])
+    most_careless = max(_on(UNITS, meeting.starts_at.date()), key=lambda unit: unit.carelessness)
     return [
         {
             "unit": most_careless.code,
@@ -512,7 +549,8 @@ def _voided_incidents(
     weights = VENUE_ORDER_WEIGHTS_2019 if edition == "2019" else VENUE_ORDER_WEIGHTS_2017
     voided: list[dict[str, object]] = []
     for _ in range(2):
-        meeting, unit = rng.choice(meetings), rng.choice(UNITS)
+        meeting = rng.choice(meetings)
+        unit = rng.choice(_on(UNITS, meeting.starts_at.date()))
         kind = rng.choices(list(weights), weights=list(weights.values()))[0]
         incident = _venue_order_incident(rng, meeting=meeting, unit=unit, kind=kind)
         seen_at = datetime.fromisoformat(str(incident["at"]))
@@ -522,7 +560,8 @@ def _voided_incidents(
 
     marked = {(i.get("meeting"), i.get("checkpoint"), i["unit"]) for i in taken}
     while True:
-        meeting, unit = rng.choice(meetings), rng.choice(UNITS)
+        meeting = rng.choice(meetings)
+        unit = rng.choice(_on(UNITS, meeting.starts_at.date()))
         if (meeting.key, "two_hours", unit.code) not in marked:
             break
     seen_at = meeting.starts_at - timedelta(hours=2) + timedelta(minutes=rng.randint(5, 20))
@@ -545,6 +584,8 @@ def _room_register(*, working_days: list[date]) -> list[dict[str, object]]:
     rooms: list[dict[str, object]] = []
     for change in ROOM_CHANGES:
         day = _on_working_day(working_days, month=change.month, day=change.day)
+        if not _unit(change.unit).exists_on(day):
+            continue
         hd_display, audio, cabling = change.equipment
         room: dict[str, object] = {
             "unit": change.unit,
@@ -571,6 +612,8 @@ def _staffing(rng: random.Random, *, working_days: list[date]) -> list[dict[str,
     entries: list[dict[str, object]] = []
     for change in STAFFING_CHANGES:
         day = _on_working_day(working_days, month=change.month, day=change.day)
+        if not _unit(change.unit).exists_on(day):
+            continue
         leaders, staff = current.get(change.unit, ([], []))
         if change.leaders is not None:
             leaders = [next(names) for _ in range(change.leaders)]

@@ -70,6 +70,7 @@ PAGE_SIZE = 25  # static/js/review/incidents.js
 QUEUE_PAGE = 20  # static/js/review/objections.js
 BROWSER_CONNECTIONS = 6  # what a browser opens to one host over HTTP/1.1
 REVIEWER = "bench-reviewer"
+ADMIN_USER = "bench-admin"
 COUNTY_USER = "bench-county"
 OBJECTIONS = 8
 CLI_TIMEOUT_S = 900
@@ -350,6 +351,21 @@ def log_in(base: str, username: str, password: str) -> tuple[httpx.Cookies, str]
         return client.cookies, str(response.json()["csrf_token"])
 
 
+def keep_objections_open(base: str, password: str) -> None:
+    """The benchmark's year is long past its default objection deadline (31 January of the
+    next year): an admin moves it, so the county can still file."""
+    cookies, token = log_in(base, ADMIN_USER, password)
+    with httpx.Client(
+        base_url=base,
+        cookies=cookies,
+        headers={"X-CSRF-Token": token},
+        timeout=60,
+        trust_env=False,
+    ) as client:
+        response = client.put(f"/api/periods/{YEAR}", json={"objection_deadline": "2099-12-31"})
+        response.raise_for_status()
+
+
 def file_objections(base: str, password: str, *, county: str) -> int:
     """The county account objects to some of its incidents: the reviewer's queue has work."""
     cookies, token = log_in(base, COUNTY_USER, password)
@@ -458,7 +474,14 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> list[Figure]:
         print(f"{out.strip()} ({time.perf_counter() - started:.1f}s)")
         if args.backend == "postgresql":
             print(vacuum_analyze(url))
-        passwords = {REVIEWER: secrets.token_urlsafe(24), COUNTY_USER: secrets.token_urlsafe(24)}
+        passwords = {
+            user: secrets.token_urlsafe(24) for user in (REVIEWER, COUNTY_USER, ADMIN_USER)
+        }
+        vcwatch(
+            ["create-user", ADMIN_USER, "--role", "admin", "--display-name", "benchmark admin"],
+            env=env,
+            stdin=passwords[ADMIN_USER] + "\n",
+        )
         vcwatch(
             ["create-user", REVIEWER, "--role", "reviewer", "--display-name", "benchmark"],
             env=env,
@@ -470,6 +493,7 @@ def benchmark(args: argparse.Namespace, workdir: Path) -> list[Figure]:
             stdin=passwords[COUNTY_USER] + "\n",
         )
         with scoring.serving(env=env, log=workdir / "serve.log") as (process, base):
+            keep_objections_open(base, passwords[ADMIN_USER])
             filed = file_objections(base, passwords[COUNTY_USER], county=county)
             print(f"{COUNTY_USER} ({county}) filed {filed} objections; {machine_load()}")
             cookies, _ = log_in(base, REVIEWER, passwords[REVIEWER])

@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,8 +36,10 @@ from app.db.migrate import upgrade_to_head
 from app.db.repositories import units as unit_repo
 from app.db.tables import Account
 from app.main import create_app
+from app.schemas.records import PeriodUpdate
 from app.security.passwords import hash_password
 from app.services.context import Actor
+from app.services.periods import put_period
 from app.services.records import import_records, parse_records
 from app.settings import Settings
 from tests.fixtures import worked_example
@@ -55,6 +57,7 @@ os.environ["VCWATCH_PASSWORD_HASH_COST"] = "minimal"
 
 # The worked example as the admin imported it through the API (`imported`).
 IMPORTER = Actor(username="admin", role="admin", address="testclient")
+LATE = date(2099, 12, 31)
 
 
 # -- one backend or both -----------------------------------------------------------------------
@@ -205,6 +208,8 @@ def _import_worked_example(url: str) -> None:
     db = Database(url)
     try:
         import_records(db, actor=IMPORTER, file=parse_records(worked_example()))
+        # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+        put_period(db, actor=IMPORTER, year=2019, update=PeriodUpdate(objection_deadline=LATE))
     finally:
         db.dispose()
 

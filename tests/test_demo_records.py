@@ -28,6 +28,8 @@ UNIT_CODES = {
     "350430": "建宁县",
     "350481": "永安市",
 }
+# Established on 2021-03-01 (三明市's change of 2021): listed, dated, without records in 2019.
+ESTABLISHED_2021 = {"350404": "三元区", "350405": "沙县区"}
 
 TYPES_2019 = {
     "roll_call.absent",
@@ -131,12 +133,31 @@ def test_document_header_and_units(document: dict[str, Any]) -> None:
         "staffing",
     }
     units = {unit["code"]: unit for unit in document["units"]}
-    assert {code: unit["name"] for code, unit in units.items()} == UNIT_CODES
+    assert {code: unit["name"] for code, unit in units.items()} == UNIT_CODES | ESTABLISHED_2021
     assert units["350400"]["level"] == "city"
     for code, unit in units.items():
         if code != "350400":
             assert unit["level"] == "county"
             assert unit["parent"] == "350400"
+    # The change of 2021 in 三明市, dated.
+    for code in ("350402", "350403", "350427"):
+        assert units[code]["abolished"] == "2021-03-01"
+    for code in ("350404", "350405"):
+        assert units[code]["established"] == "2021-03-01"
+    listed = {i["unit"] for i in document["incidents"]} | {r["unit"] for r in document["rooms"]}
+    assert not listed & {"350404", "350405"}
+
+
+def test_the_2021_demo_charges_each_county_only_while_it_exists() -> None:
+    document = build_demo_records(year=2021, seed=2021)
+
+    for incident in document["incidents"]:
+        day = incident["at"][:10]
+        if incident["unit"] in ("350402", "350403", "350427"):
+            assert day < "2021-03-01", incident
+        if incident["unit"] in ("350404", "350405"):
+            assert day >= "2021-03-01", incident
+    assert {"350404", "350405"} <= {r["unit"] for r in document["rooms"]}
 
 
 def test_about_forty_meetings_on_working_days(document: dict[str, Any]) -> None:

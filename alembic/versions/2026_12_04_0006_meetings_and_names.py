@@ -13,7 +13,7 @@ from alembic import op
 from app.db.types import UTCDateTime
 
 revision: str = "0006_meetings_and_names"
-down_revision: str | None = "0004_frame_flags"
+down_revision: str | None = "0005_assessment_year"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

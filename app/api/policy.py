@@ -88,6 +88,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/periods"): Rule(EVERYONE),
     ("GET", "/api/periods/{year}"): Rule(EVERYONE),
     ("PUT", "/api/periods/{year}"): allow(ADMIN),
+    ("GET", "/api/periods/{year}/status"): allow(ADMIN, REVIEWER, COUNTY_IT, scope="filtered"),
+    ("POST", "/api/periods/{year}/finalize"): allow(ADMIN, REVIEWER),
+    ("POST", "/api/periods/{year}/reopen"): allow(ADMIN),
     ("GET", "/api/periods/{year}/rulebook"): Rule(EVERYONE),
     ("GET", "/api/rulebooks/{edition}"): Rule(EVERYONE),
     # meetings and roll calls

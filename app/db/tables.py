@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from app.db.types import UTCDateTime
@@ -39,13 +50,38 @@ class Unit(SQLModel, table=True):
     code: str = Field(sa_column=Column(String(6), nullable=False, unique=True))
     name: str = Field(max_length=64)
     level: str = Field(max_length=8)
+    # The parent from the unit's beginning; later parents are dated in `unit_parent_change`.
     parent_id: int | None = reference("unit.id", nullable=True)
+    # Asia/Shanghai days: the unit exists from `established` 00:00 up to `abolished` 00:00.
+    established: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    abolished: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class UnitParentChange(SQLModel, table=True):
+    """From `from_day` 00:00 (Asia/Shanghai) on, the unit belongs to `parent_id`."""
+
+    __tablename__ = "unit_parent_change"
+    __table_args__ = (UniqueConstraint("unit_id", "from_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = reference("unit.id", index=False)
+    parent_id: int = reference("unit.id", index=False)
+    from_day: date = Field(sa_column=Column(Date, nullable=False))
+    recorded_by: str | None = Field(default=None, max_length=64)
+    recorded_at: datetime = moment()
 
 
 class Period(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     year: int = Field(sa_column=Column(Integer, nullable=False, unique=True))
     edition: str = Field(max_length=16)
+    # The last day (Asia/Shanghai) objections may be filed; None: 31 January of the next year.
+    objection_deadline: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    finalized_at: datetime | None = moment(nullable=True)
+    finalized_by: str | None = Field(default=None, max_length=64)
+    finalize_note: str | None = Field(default=None, max_length=2000)
+    # The standings as they stood when the year was finalized (the API's JSON).
+    final_standings: dict[str, Any] | None = json_column(nullable=True)
 
 
 class Meeting(SQLModel, table=True):
@@ -62,10 +98,23 @@ class Meeting(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=500)
 
 
+LIVE_ROLL_CALL = "voided_at IS NULL AND checkpoint IS NOT NULL"
+
+
 class Incident(SQLModel, table=True):
     __table_args__ = (
         Index("ix_incident_scoring", "period_id", "unit_id", "type_code", "at", "voided_at"),
         Index("ix_incident_unit_at", "unit_id", "at"),
+        # One live roll-call deduction per venue, meeting and checkpoint, whatever the path.
+        Index(
+            "uq_incident_live_roll_call",
+            "meeting_id",
+            "unit_id",
+            "checkpoint",
+            unique=True,
+            sqlite_where=text(LIVE_ROLL_CALL),
+            postgresql_where=text(LIVE_ROLL_CALL),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,16 +1,15 @@
 """The facts the scoring engine works from, as plain immutable values.
 
-Invariant: facts carry no behaviour and no clock; every time is timezone-aware and is compared,
-never read from the system. `incident_counts` is the one definition of which incidents count at a
-moment: logged at or before it, and not voided at or before it.
+Invariant: facts carry no clock; every time is timezone-aware and is compared, never read from
+the system. Which incidents count at a moment is decided in `app.domain.counting` alone; a unit's
+existence and parent at a moment in `app.domain.units` alone.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 EQUIPMENT = ("hd_display", "audio", "cabling")
 
@@ -20,7 +19,12 @@ class Unit:
     code: str
     name: str
     level: str  # "city" or "county"
-    parent: str | None = None
+    parent: str | None = None  # from the unit's beginning, until its first dated change
+    # Asia/Shanghai days: the unit exists from `established` 00:00 up to `abolished` 00:00.
+    established: date | None = None
+    abolished: date | None = None
+    # Dated parent changes: (first day under the new parent, the new parent's code).
+    parent_changes: tuple[tuple[date, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,8 @@ class IncidentFact:
     type_code: str
     at: datetime
     voided_at: datetime | None = None
+    # The assessment year the incident is charged to (its meeting's); None: the year of `at`.
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -64,16 +70,3 @@ class StaffingEntry:
 
 
 TypeCounts = Mapping[tuple[str, str], int]
-
-
-def counts_at(incident: IncidentFact, as_of: datetime) -> bool:
-    if incident.at > as_of:
-        return False
-    return incident.voided_at is None or incident.voided_at > as_of
-
-
-def incident_counts(
-    incidents: Iterable[IncidentFact], *, as_of: datetime
-) -> Counter[tuple[str, str]]:
-    """Occurrences per (unit code, type code) that count at `as_of`."""
-    return Counter((i.unit, i.type_code) for i in incidents if counts_at(i, as_of))

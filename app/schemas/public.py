@@ -20,16 +20,43 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+class ParentChangePublic(BaseModel):
+    parent: str
+    from_day: str = Field(serialization_alias="from", examples=["2021-03-01"])
+
+
 class UnitPublic(BaseModel):
     code: str
     name: str
     level: str
-    parent: str | None
+    parent: str | None  # its city today
+    established: str | None = None
+    abolished: str | None = None
+    parent_changes: list[ParentChangePublic] = Field(default_factory=list)
 
 
 class PeriodPublic(BaseModel):
     year: int
     edition: str
+    objection_deadline: str  # the last day objections may be filed (Asia/Shanghai)
+    final: bool = False
+    finalized_at: Moment | None = None
+    finalized_by: str | None = None
+    finalize_note: str | None = None
+
+
+class OpenObjectionPublic(BaseModel):
+    id: int
+    incident: str
+    unit: str
+    filed_at: Moment
+
+
+class PeriodStatusPublic(PeriodPublic):
+    """A period as the review page's year panel shows it."""
+
+    objection_days_left: int  # whole days until the deadline passes (0 once it has)
+    open_objections: list[OpenObjectionPublic]
 
 
 class PeriodSummary(PeriodPublic):
@@ -190,6 +217,10 @@ class StandingsPublic(BaseModel):
     edition: str
     full_marks: Points
     as_of: Moment
+    register_at: Moment | None = None
+    final: bool = False
+    finalized_at: Moment | None = None
+    finalized_by: str | None = None
     cities: list[CityScorePublic]
 
 

@@ -6,7 +6,7 @@ offset and lies in a sane range, so nothing a client sends can reach the databas
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -57,16 +57,50 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _day_in_range(value: date) -> date:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"must lie between {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
+# An Asia/Shanghai day, "2021-03-01" (a unit's dates start at that day's 00:00).
+Day = Annotated[date, AfterValidator(_day_in_range)]
+
+
 class PeriodRecord(Record):
     year: Year
     edition: Edition
 
 
+class PeriodUpdate(Record):
+    """An admin's change to a period: its edition (fixed once incidents exist, unless forced
+    with a reason) and its objection deadline (the last day, Asia/Shanghai)."""
+
+    edition: Edition | None = None
+    objection_deadline: Day | None = None
+    force: bool = False
+    reason: ShortText | None = None
+
+
 class UnitRecord(Record):
+    """A unit; `parent` is its city from its beginning (later cities: `ParentChangeRecord`)."""
+
     code: UnitCode
     name: ShortName
     level: Level
     parent: UnitCode | None = None
+    established: Day | None = None
+    abolished: Day | None = None
+
+
+class ParentChangeRecord(Record):
+    """From the day `from` (00:00, Asia/Shanghai) on, the county `code` belongs to `parent`."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    code: UnitCode
+    parent: UnitCode
+    from_day: Day = Field(alias="from")
 
 
 class MeetingRecord(Record):
@@ -180,6 +214,7 @@ class RecordsFile(Record):
     format: Literal["vcwatch-records/1"]
     period: PeriodRecord
     units: list[UnitRecord] = Field(default_factory=list)
+    parent_changes: list[ParentChangeRecord] = Field(default_factory=list)
     meetings: list[MeetingRecord] = Field(default_factory=list)
     incidents: list[IncidentRecord] = Field(default_factory=list)
     rooms: list[RoomRecord] = Field(default_factory=list)

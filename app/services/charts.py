@@ -1,24 +1,23 @@
-"""Month-by-month deductions per item for a city or a county."""
+"""Month-by-month deductions per item for a city or a county (arithmetic: `domain.charts`)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import datetime
 
 from pydantic import BaseModel
 
 from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import register as register_repo
-from app.db.repositories import units as unit_repo
-from app.domain.facts import Unit
-from app.domain.scoring import unit_findings
+from app.domain.charts import monthly_totals
+from app.domain.counting import moments_of
+from app.domain.units import parents_during
 from app.services.context import utc_now
 from app.services.errors import NotFound
 from app.services.periods import period_of_year
 from app.services.presenters import points
 from app.services.room_register import room_entry, staffing_entry
-from app.timezone import ASSESSMENT_ZONE, local
+from app.services.units import unit_facts
 
 
 class MonthlySeries(BaseModel):
@@ -35,59 +34,48 @@ class MonthlyChart(BaseModel):
     series: list[MonthlySeries]
 
 
-def _month_end(year: int, month: int) -> datetime:
-    first_of_next = (
-        datetime(year + 1, 1, 1, tzinfo=ASSESSMENT_ZONE)
-        if month == 12
-        else datetime(year, month + 1, 1, tzinfo=ASSESSMENT_ZONE)
-    )
-    return first_of_next - timedelta(seconds=1)
-
-
-def monthly(db: Database, *, unit_code: str, year: int) -> MonthlyChart:
-    """Incident items: the points of the month's occurrences (voids as of now). Derived items:
-    what the register and staffing cost at the month's end. A city's figures include its
-    counties'. Figures are uncapped: the caps bind on the year."""
-    now = utc_now()
+def monthly(
+    db: Database, *, unit_code: str, year: int, as_of: datetime | None = None
+) -> MonthlyChart:
+    """Month by month, what the unit (a city with its counties) loses in `year`, known at
+    `as_of` (default now): the domain's arithmetic on the year's facts."""
+    moments = moments_of(year, as_of=as_of or utc_now())
     with db.read() as session:
         period, rulebook = period_of_year(session, year)
         assert period.id is not None
-        units = [
-            Unit(code=u.code, name=u.name, level=u.level, parent=parent)
-            for u, parent in unit_repo.with_parent_codes(session)
-        ]
+        units = unit_facts(session)
         unit = next((u for u in units if u.code == unit_code), None)
         if unit is None:
             raise NotFound(f"unknown unit {unit_code}", field="unit", code="unit.not_found")
-        members = [unit] + [u for u in units if u.parent == unit.code]
+        members = [unit] + [
+            u
+            for u in units
+            if u.level == "county"
+            and unit.code in parents_during(u, moments.year_start, moments.year_end)
+        ]
         codes = [u.code for u in members]
-        incidents = incident_repo.moments_of(session, period_id=period.id, unit_codes=codes)
+        incidents = incident_repo.facts_of_units(
+            session, period_id=period.id, year=year, unit_codes=codes
+        )
         rooms = [
-            room_entry(r, unit=c) for r, c in register_repo.room_records(session) if c in codes
+            room_entry(r, unit=c)
+            for r, c in register_repo.room_records(session, until=moments.register_at)
+            if c in codes
         ]
         staffing = [
             staffing_entry(s, unit=c)
-            for s, c in register_repo.staffing_records(session)
+            for s, c in register_repo.staffing_records(session, until=moments.register_at)
             if c in codes
         ]
-
-    types = rulebook.types
-    totals = {item.code: [Decimal("0.00")] * 12 for item in rulebook.items}
-    for type_code, at, voided_at in incidents:
-        if voided_at is not None and voided_at <= now:
-            continue
-        occurrence_type = types.get(type_code)
-        if occurrence_type is None:
-            continue
-        item = rulebook.item(occurrence_type.item_code)
-        totals[item.code][local(at).month - 1] += item.points
-    for month in range(1, 13):
-        end = _month_end(year, month)
-        for member in members:
-            for finding in unit_findings(
-                rulebook, member, rooms=rooms, staffing=staffing, as_of=end
-            ):
-                totals[finding.item_code][month - 1] += finding.points
+    totals = monthly_totals(
+        rulebook,
+        unit=unit,
+        members=members,
+        incidents=incidents,
+        rooms=rooms,
+        staffing=staffing,
+        moments=moments,
+    )
     return MonthlyChart(
         unit=unit.code,
         name=unit.name,

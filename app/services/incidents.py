@@ -16,18 +16,24 @@ from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import objections as objection_repo
+from app.db.repositories import units as unit_repo
 from app.db.repositories.incidents import IncidentFilter, IncidentRow
-from app.db.tables import Incident
+from app.db.tables import Incident, Meeting, Period
+from app.domain import facts
+from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at, fits_meeting_year
 from app.domain.rulebook import Rulebook
+from app.domain.units import exists_at
+from app.roles import CONTROLLER
 from app.schemas.public import IncidentDetail, IncidentPublic, Page
 from app.schemas.records import IncidentCreate, IncidentFields
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, Forbidden, Invalid, NotFound
+from app.services.finality import ensure_open
 from app.services.periods import period_of_year, rulebook_of_period, rulebooks_by_period
 from app.services.presenters import incident_public, objection_public
 from app.services.units import require_unit
-from app.timezone import assessment_year
+from app.timezone import assessment_year, iso
 
 # The type groups seen at a meeting (roll call, venue order, conduct): a controller records
 # these; installation and criticism findings are recorded by reviewers and admins.
@@ -53,8 +59,16 @@ def same_incident(existing: Incident, *, digest: str, at: datetime | None) -> bo
     return existing.request_digest == digest and (at is None or existing.at == at)
 
 
-def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, field: str) -> str:
-    """The item the type belongs to, or a clear refusal."""
+def check_type(
+    rulebook: Rulebook,
+    type_code: str,
+    *,
+    checkpoint: str | None,
+    field: str,
+    meeting: str | None = None,
+) -> str:
+    """The item the type belongs to, or a clear refusal. A roll-call incident names its meeting
+    and checkpoint (one live deduction per venue, meeting and checkpoint is kept on them)."""
     occurrence_type = rulebook.occurrence_type(type_code)
     if occurrence_type is None:
         raise Invalid(
@@ -62,13 +76,37 @@ def check_type(rulebook: Rulebook, type_code: str, *, checkpoint: str | None, fi
             field=f"{field}type",
             code="incident.type_not_in_edition",
         )
-    if checkpoint is not None and occurrence_type.item_code != "roll_call":
+    is_roll_call = occurrence_type.item_code == ROLL_CALL_ITEM
+    if checkpoint is not None and not is_roll_call:
         raise Invalid(
             "only roll-call incidents have a checkpoint",
             field=f"{field}checkpoint",
             code="incident.checkpoint_not_roll_call",
         )
+    if is_roll_call and (meeting is None or checkpoint is None):
+        missing = "meeting" if meeting is None else "checkpoint"
+        raise Invalid(
+            f"a roll-call incident names its meeting and checkpoint ({missing} is missing)",
+            field=f"{field}{missing}",
+            code="incident.roll_call_unplaced",
+        )
     return occurrence_type.item_code
+
+
+def roll_call_taken(existing_key: str, *, meeting: str, unit: str, checkpoint: str) -> Conflict:
+    """The refusal of a second live roll-call deduction, naming the first and the mark route."""
+    return Conflict(
+        f"venue {unit} already has a live roll-call incident {existing_key!r} for meeting "
+        f"{meeting!r} at {checkpoint}; change the mark instead "
+        f"(PUT /api/meetings/{meeting}/roll-call/{checkpoint}/{unit})",
+        field="checkpoint",
+        code="incident.roll_call_taken",
+    )
+
+
+def year_of(*, at: datetime, meeting: Meeting | None) -> int:
+    """An incident with a meeting is charged to the year of the meeting's start."""
+    return assessment_year(meeting.starts_at if meeting is not None else at)
 
 
 def public_of_row(session: Session, row: IncidentRow) -> IncidentPublic:
@@ -103,19 +141,7 @@ def add_incident(
 ) -> Added:
     """Validate against the period's edition and add the incident (no key check here)."""
     unit = require_unit(session, payload.unit)
-    at = payload.at or utc_now()
-    period, rulebook = period_of_year(session, assessment_year(at), field="at")
-    item_code = check_type(rulebook, payload.type, checkpoint=payload.checkpoint, field="")
-    occurrence_type = rulebook.occurrence_type(payload.type)
-    if actor.role == "controller" and (
-        occurrence_type is None or occurrence_type.group not in MEETING_GROUPS
-    ):
-        raise Forbidden(
-            f"a controller records meeting types only, not {payload.type!r}",
-            field="type",
-            code="incident.type_forbidden",
-        )
-    meeting_id, meeting_title = None, None
+    meeting = None
     if payload.meeting is not None:
         meeting = meeting_repo.by_key(session, payload.meeting)
         if meeting is None:
@@ -128,8 +154,62 @@ def add_incident(
                 field="meeting",
                 code="meeting.cancelled",
             )
-        meeting_id, meeting_title = meeting.id, meeting.title
+    at = payload.at
+    if at is None:
+        # A roll-call incident is timed at its checkpoint, whenever it is entered.
+        at = (
+            checkpoint_at(meeting.starts_at, payload.checkpoint)
+            if meeting is not None and payload.checkpoint is not None
+            else utc_now()
+        )
+    year = year_of(at=at, meeting=meeting)
+    if meeting is not None and not fits_meeting_year(at, starts_at=meeting.starts_at):
+        raise Invalid(
+            f"{iso(at)} lies outside the year {year} of meeting {meeting.key!r}",
+            field="at",
+            code="incident.outside_meeting_year",
+        )
+    period, rulebook = period_of_year(session, year, field="at")
+    item_code = check_type(
+        rulebook,
+        payload.type,
+        checkpoint=payload.checkpoint,
+        field="",
+        meeting=payload.meeting,
+    )
+    occurrence_type = rulebook.occurrence_type(payload.type)
+    if actor.role == CONTROLLER and (
+        occurrence_type is None or occurrence_type.group not in MEETING_GROUPS
+    ):
+        raise Forbidden(
+            f"a controller records meeting types only, not {payload.type!r}",
+            field="type",
+            code="incident.type_forbidden",
+        )
+    ensure_open(session, year=year, field="at")
+    dates = facts.Unit(
+        unit.code, unit.name, unit.level, established=unit.established, abolished=unit.abolished
+    )
+    if not exists_at(dates, at):
+        raise Invalid(
+            f"unit {unit.code} does not exist at {iso(at)}",
+            field="unit",
+            code="unit.not_existing",
+        )
+    meeting_id = meeting.id if meeting is not None else None
+    meeting_title = meeting.title if meeting is not None else None
     assert period.id is not None and unit.id is not None
+    if meeting_id is not None and payload.checkpoint is not None:
+        live = incident_repo.live_roll_call(
+            session, meeting_id=meeting_id, unit_id=unit.id, checkpoint=payload.checkpoint
+        )
+        if live is not None:
+            raise roll_call_taken(
+                live.key,
+                meeting=payload.meeting or "",
+                unit=unit.code,
+                checkpoint=payload.checkpoint,
+            )
     incident = Incident(
         key=key,
         request_digest=identity_digest(payload),
@@ -189,15 +269,33 @@ def log_incident(
     except IntegrityError:
         with db.read() as session:
             existing = _existing(session, key, payload, identity_digest(payload))
-            if existing is None:
-                raise
-            return existing
+            if existing is not None:
+                return existing
+            # Another writer took the venue's roll-call checkpoint first (the partial unique
+            # index holds it): the same refusal as when it was seen before the insert.
+            meeting = meeting_repo.by_key(session, payload.meeting) if payload.meeting else None
+            unit = unit_repo.by_code(session, payload.unit)
+            if meeting and unit and payload.checkpoint and meeting.id and unit.id:
+                live = incident_repo.live_roll_call(
+                    session, meeting_id=meeting.id, unit_id=unit.id, checkpoint=payload.checkpoint
+                )
+                if live is not None:
+                    raise roll_call_taken(
+                        live.key,
+                        meeting=meeting.key,
+                        unit=unit.code,
+                        checkpoint=payload.checkpoint,
+                    ) from None
+            raise
 
 
 def void_in(
     session: Session, *, actor: Actor, row: IncidentRow, reason: str, at: datetime
 ) -> IncidentPublic:
     incident = row.incident
+    period = session.get(Period, incident.period_id)
+    assert period is not None
+    ensure_open(session, year=period.year, field="key")
     if incident.voided_at is not None:
         raise Conflict(
             f"incident {incident.key!r} was already voided: {incident.void_reason}",

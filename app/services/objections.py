@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlmodel import Session
 
 from app.db.engine import Database
 from app.db.repositories import objections as objection_repo
-from app.db.tables import Incident, Objection
+from app.db.tables import Incident, Objection, Period
 from app.schemas.public import ObjectionPublic, Page
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, NotFound
+from app.services.finality import ensure_open
 from app.services.incidents import require_incident, void_in
+from app.services.periods import objection_deadline
 from app.services.presenters import objection_public
+from app.timezone import day_start
 
 
 def file_objection(
@@ -23,6 +27,7 @@ def file_objection(
 ) -> ObjectionPublic:
     with db.write() as tx:
         row = require_incident(tx.session, incident_key, field="incident")
+        check_deadline(tx.session, incident=row.incident, now=utc_now())
         if row.incident.voided_at is not None:
             raise Conflict(
                 f"incident {incident_key!r} is already voided",
@@ -90,11 +95,12 @@ def rule_on_objection(
                 field="id",
                 code="objection.decided",
             )
+        ruled = require_incident(tx.session, row.incident)
+        ensure_open(tx.session, year=_period_of(tx.session, ruled.incident).year, field="id")
         before = objection_public(row).model_dump(mode="json")
         now = utc_now()
         objection.status = "upheld" if decision == "uphold" else "rejected"
         objection.ruled_by, objection.ruled_at, objection.ruling = actor.username, now, reason
-        ruled = require_incident(tx.session, row.incident)
         if decision == "uphold" and ruled.incident.voided_at is None:
             void_in(
                 tx.session,
@@ -118,6 +124,28 @@ def rule_on_objection(
             tx.session, ruled.incident, kind="objection.ruled", actor=actor, public=public
         )
         return public
+
+
+def _period_of(session: Session, incident: Incident) -> Period:
+    period = session.get(Period, incident.period_id)
+    assert period is not None
+    return period
+
+
+def deadline_passes_at(period: Period) -> datetime:
+    """The moment filing closes: the end of the deadline's day (Asia/Shanghai)."""
+    return day_start(objection_deadline(period) + timedelta(days=1))
+
+
+def check_deadline(session: Session, *, incident: Incident, now: datetime) -> None:
+    period = _period_of(session, incident)
+    if now >= deadline_passes_at(period):
+        raise Conflict(
+            f"objections to incidents of {period.year} closed on "
+            f"{objection_deadline(period).isoformat()}",
+            field="incident",
+            code="objection.deadline_passed",
+        )
 
 
 def _objection_event(

@@ -21,6 +21,8 @@ from app.db.repositories import register as register_repo
 from app.db.repositories import statistics as statistics_repo
 from app.db.repositories import units as unit_repo
 from app.db.tables import Incident, Meeting
+from app.domain.roll_call import fits_meeting_year
+from app.domain.units import exists_at
 from app.schemas.public import ImportSummary
 from app.schemas.records import (
     FORMAT,
@@ -28,6 +30,7 @@ from app.schemas.records import (
     Equipment,
     IncidentRecord,
     MeetingRecord,
+    ParentChangeRecord,
     PeriodRecord,
     RecordsFile,
     RoomDetails,
@@ -39,12 +42,13 @@ from app.schemas.records import (
 from app.services import audit
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, Invalid
+from app.services.finality import ensure_open
 from app.services.incidents import check_type, identity_digest
 from app.services.meetings import same_meeting
 from app.services.periods import ensure_period, rulebook_of
 from app.services.periods import public as period_public
 from app.services.room_register import check_not_future, room_row, staffing_row
-from app.services.units import upsert_units
+from app.services.units import add_parent_changes, unit_facts, upsert_units
 from app.timezone import assessment_year, iso
 
 
@@ -89,9 +93,17 @@ def _import_incidents(
 ) -> tuple[int, int]:
     rulebook = rulebook_of(file.period.edition, field="period.edition")
     unit_ids = unit_repo.ids_by_code(session)
-    meeting_ids = meeting_repo.keys_to_ids(session)
+    dated_units = {u.code: u for u in unit_facts(session) if u.established or u.abolished}
+    meetings = meeting_repo.starts_by_key(session)
     known = incident_repo.digests_of(session, (r.key for r in file.incidents))
-    voids: list[tuple[str, VoidRecord]] = []
+    # A void the file brings to an incident already stored is made first, so that the venue's
+    # roll-call checkpoint it frees can take the file's new mark.
+    _apply_voids(
+        session,
+        actor=actor,
+        voids=[(r.key, r.voided) for r in file.incidents if r.key in known and r.voided],
+    )
+    live_roll_calls = incident_repo.live_roll_calls(session)
     unchanged = 0
     now = utc_now()
 
@@ -100,7 +112,9 @@ def _import_incidents(
         record raises before the database has seen the end of the batch (all or nothing)."""
         nonlocal unchanged
         seen: set[str] = set()
-        item_codes: dict[tuple[str, bool], str] = {}
+        item_codes: dict[tuple[str, bool, bool], str] = {}
+        # (meeting, unit, checkpoint) → where the file's live roll-call deduction for it is.
+        roll_calls: dict[tuple[int, int, str], str] = {}
         for index, record in enumerate(file.incidents):
             where = f"incidents[{index}]"
             if record.key in seen:
@@ -116,24 +130,49 @@ def _import_incidents(
                     field=f"{where}.unit",
                     code="records.unknown_unit",
                 )
-            if assessment_year(record.at) != file.period.year:
-                raise Invalid(
-                    f"incident {record.key!r}: {iso(record.at)} lies outside the period {file.period.year}",
-                    field=f"{where}.at",
-                    code="records.outside_period",
-                )
-            # The item depends on the type and on whether a checkpoint is given, nothing else.
-            type_key = (record.type, record.checkpoint is not None)
-            item_code = item_codes.get(type_key)
-            if item_code is None:
-                item_code = item_codes[type_key] = check_type(
-                    rulebook, record.type, checkpoint=record.checkpoint, field=f"{where}."
-                )
-            if record.meeting is not None and record.meeting not in meeting_ids:
+            if record.meeting is not None and record.meeting not in meetings:
                 raise Invalid(
                     f"incident {record.key!r}: unknown meeting {record.meeting!r}",
                     field=f"{where}.meeting",
                     code="records.unknown_meeting",
+                )
+            meeting = meetings[record.meeting] if record.meeting is not None else None
+            # An incident with a meeting belongs to the meeting's year.
+            if meeting is not None and assessment_year(meeting[1]) != file.period.year:
+                raise Invalid(
+                    f"incident {record.key!r}: its meeting {record.meeting!r} lies outside the "
+                    f"period {file.period.year}",
+                    field=f"{where}.meeting",
+                    code="records.outside_period",
+                )
+            in_meeting_year = meeting is not None and fits_meeting_year(
+                record.at, starts_at=meeting[1]
+            )
+            if not in_meeting_year and assessment_year(record.at) != file.period.year:
+                raise Invalid(
+                    f"incident {record.key!r}: {iso(record.at)} lies outside the period "
+                    f"{file.period.year}",
+                    field=f"{where}.at",
+                    code="records.outside_period",
+                )
+            # The item depends on the type and on whether a checkpoint and meeting are given.
+            type_key = (record.type, record.checkpoint is not None, record.meeting is not None)
+            item_code = item_codes.get(type_key)
+            if item_code is None:
+                item_code = item_codes[type_key] = check_type(
+                    rulebook,
+                    record.type,
+                    checkpoint=record.checkpoint,
+                    meeting=record.meeting,
+                    field=f"{where}.",
+                )
+            dated = dated_units.get(record.unit)
+            if dated is not None and not exists_at(dated, record.at):
+                raise Invalid(
+                    f"incident {record.key!r}: unit {record.unit} does not exist at "
+                    f"{iso(record.at)}",
+                    field=f"{where}.unit",
+                    code="unit.not_existing",
                 )
             if record.voided is not None and record.voided.at < record.at:
                 raise Invalid(
@@ -150,9 +189,23 @@ def _import_incidents(
                         code="records.incident_conflict",
                     )
                 unchanged += 1
-                if record.voided is not None:
-                    voids.append((record.key, record.voided))
                 continue
+            if meeting is not None and record.checkpoint is not None and record.voided is None:
+                triple = (meeting[0], unit_ids[record.unit], record.checkpoint)
+                other = roll_calls.get(triple) or (
+                    f"stored incident {live_roll_calls[triple]!r}"
+                    if triple in live_roll_calls
+                    else None
+                )
+                if other is not None:
+                    raise Conflict(
+                        f"incident {record.key!r} (incidents[{index}]) is a second live roll-call "
+                        f"deduction of {record.unit} at {record.meeting!r} {record.checkpoint}, "
+                        f"beside {other}; a venue has one per meeting and checkpoint",
+                        field=f"{where}.checkpoint",
+                        code="incident.roll_call_taken",
+                    )
+                roll_calls[triple] = f"incident {record.key!r} (incidents[{index}])"
             voided = record.voided
             yield {
                 "key": record.key,
@@ -161,7 +214,7 @@ def _import_incidents(
                 "unit_id": unit_ids[record.unit],
                 "type_code": record.type,
                 "item_code": item_code,
-                "meeting_id": meeting_ids[record.meeting] if record.meeting else None,
+                "meeting_id": meeting[0] if meeting else None,
                 "checkpoint": record.checkpoint,
                 "at": record.at,
                 "note": record.note,
@@ -175,7 +228,6 @@ def _import_incidents(
             }
 
     inserted = incident_repo.insert_many(session, new_rows())
-    _apply_voids(session, actor=actor, voids=voids)
     return inserted, unchanged
 
 
@@ -206,6 +258,7 @@ def _apply_voids(
 def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) -> int:
     unit_ids = unit_repo.ids_by_code(session)
     existing = {(code, r.name, r.at): r for r, code in register_repo.room_records(session)}
+    in_file: dict[tuple[str, str, datetime], tuple[int, dict[str, object]]] = {}
     rows = []
     now = utc_now()
     for index, record in enumerate(records):
@@ -216,12 +269,23 @@ def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) 
                 code="records.unknown_unit",
             )
         check_not_future(record.at, now=now, field=f"rooms[{index}].at")
+        ensure_open(session, year=assessment_year(record.at), field=f"rooms[{index}].at")
         row = room_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
+        moment = (record.unit, record.name, record.at)
+        earlier = in_file.get(moment)
+        if earlier is not None:
+            if any(earlier[1][k] != row[k] for k in ROOM_STATE):
+                raise Conflict(
+                    f"rooms[{earlier[0]}] and rooms[{index}] give room {record.name!r} of "
+                    f"{record.unit} two different states at {iso(record.at)}",
+                    field=f"rooms[{index}]",
+                    code="room.two_states",
+                )
+            continue
+        in_file[moment] = (index, row)
         current = existing.get((record.unit, record.name, record.at))
         if current is not None:
-            same = all(
-                getattr(current, k) == row[k] for k in ("hd_display", "audio", "cabling", "removed")
-            )
+            same = all(getattr(current, k) == row[k] for k in ROOM_STATE)
             if not same:
                 raise Conflict(
                     f"room {record.name!r} of {record.unit} already has another entry at {iso(record.at)}",
@@ -232,6 +296,9 @@ def _import_rooms(session: Session, *, actor: Actor, records: list[RoomRecord]) 
         rows.append(row)
     register_repo.insert_rooms(session, rows)
     return len(rows)
+
+
+ROOM_STATE = ("hd_display", "audio", "cabling", "removed")
 
 
 def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRecord]) -> int:
@@ -247,6 +314,7 @@ def _import_staffing(session: Session, *, actor: Actor, records: list[StaffingRe
                 code="records.unknown_unit",
             )
         check_not_future(record.at, now=now, field=f"staffing[{index}].at")
+        ensure_open(session, year=assessment_year(record.at), field=f"staffing[{index}].at")
         row = staffing_row(record, unit_id=unit_ids[record.unit], actor=actor, now=now)
         current = existing.get((record.unit, record.at))
         if current is not None:
@@ -270,7 +338,9 @@ def import_records(db: Database, *, actor: Actor, file: RecordsFile) -> ImportSu
         session = tx.session
         period = ensure_period(session, actor=actor, record=file.period)
         assert period.id is not None
+        ensure_open(session, year=file.period.year, field="period.year")
         units = upsert_units(session, actor=actor, records=file.units)
+        units += add_parent_changes(session, actor=actor, records=file.parent_changes)
         meetings = _import_meetings(session, actor=actor, records=file.meetings)
         incidents, unchanged = _import_incidents(
             session, actor=actor, file=file, period_id=period.id
@@ -311,8 +381,19 @@ def export_records(db: Database, *, year: int) -> RecordsFile:
                 f"there is no assessment period for {year}", field="year", code="period.missing"
             )
         units = [
-            UnitRecord(code=u.code, name=u.name, level=u.level, parent=p)
+            UnitRecord(
+                code=u.code,
+                name=u.name,
+                level=u.level,
+                parent=p,
+                established=u.established,
+                abolished=u.abolished,
+            )
             for u, p in unit_repo.with_parent_codes(session)
+        ]
+        parent_changes = [
+            ParentChangeRecord(code=code, parent=parent, from_day=day)
+            for code, day, parent in unit_repo.parent_changes(session)
         ]
         incident_rows = incident_repo.for_period(session, period_id=period.id)
         meeting_keys = {row.meeting for row in incident_rows if row.meeting}
@@ -365,6 +446,7 @@ def export_records(db: Database, *, year: int) -> RecordsFile:
             format=FORMAT,
             period=PeriodRecord(year=period.year, edition=period.edition),
             units=units,
+            parent_changes=parent_changes,
             meetings=meetings,
             incidents=incidents,
             rooms=rooms,
@@ -374,7 +456,9 @@ def export_records(db: Database, *, year: int) -> RecordsFile:
 
 def export_json(file: RecordsFile) -> dict[str, Any]:
     """The file as JSON data, leaving out what is empty or default so it reads like DESIGN §4."""
-    data = file.model_dump(mode="json", exclude_none=True)
+    data = file.model_dump(mode="json", exclude_none=True, by_alias=True)
+    if not data["parent_changes"]:
+        del data["parent_changes"]
     for incident in data["incidents"]:
         if incident.get("source") == "online_monitoring":
             del incident["source"]

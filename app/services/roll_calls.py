@@ -7,11 +7,13 @@ import uuid
 from sqlmodel import Session
 
 from app.db.engine import Database
+from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import people as people_repo
 from app.db.repositories import roll_calls as roll_call_repo
 from app.db.repositories.incidents import IncidentRow
 from app.db.tables import Meeting, RollCallMark
+from app.domain.roll_call import checkpoint_at
 from app.schemas.public import RollCallMarkPublic
 from app.schemas.records import Checkpoint, IncidentCreate
 from app.services import audit, meeting_events
@@ -84,23 +86,26 @@ def set_mark(
             return _public(mark, meeting=meeting.key, unit=unit.code, incident=key), False
 
         now = utc_now()
-        before = None
-        if mark is not None:
-            before = {"status": mark.status, "reason": mark.reason}
-            if old_incident is not None and old_incident.voided_at is None:
-                void_in(
-                    session,
-                    actor=actor,
-                    row=IncidentRow(
-                        old_incident,
-                        unit=unit.code,
-                        meeting=meeting.key,
-                        unit_name=unit.name,
-                        meeting_title=meeting.title,
-                    ),
-                    reason=f"点名改为{STATUS_NAMES[status]}",
-                    at=now,
-                )
+        before = None if mark is None else {"status": mark.status, "reason": mark.reason}
+        # The venue's live deduction at this checkpoint, whichever path made it (this mark, an
+        # import, the incident API), gives way to the new mark.
+        live = incident_repo.live_roll_call(
+            session, meeting_id=meeting.id, unit_id=unit.id, checkpoint=checkpoint
+        )
+        if live is not None:
+            void_in(
+                session,
+                actor=actor,
+                row=IncidentRow(
+                    live,
+                    unit=unit.code,
+                    meeting=meeting.key,
+                    unit_name=unit.name,
+                    meeting_title=meeting.title,
+                ),
+                reason=f"点名改为{STATUS_NAMES[status]}",
+                at=now,
+            )
         incident = None
         if status in ("late", "absent"):
             incident = add_incident(
@@ -112,7 +117,9 @@ def set_mark(
                     type=f"roll_call.{status}",
                     meeting=meeting.key,
                     checkpoint=checkpoint,
-                    at=now,
+                    # Timed at the checkpoint, so charged to the meeting's year whenever the
+                    # mark is entered; the mark keeps the moment it was entered (`marked_at`).
+                    at=checkpoint_at(meeting.starts_at, checkpoint),
                     source="online_monitoring",
                 ),
             ).incident

@@ -21,6 +21,7 @@ from app.db.repositories import periods as period_repo
 from app.db.repositories import register as register_repo
 from app.db.tables import RoomRecord, StaffingRecord
 from app.db.tables import Unit as UnitRow
+from app.domain.counting import moments_of
 from app.domain.facts import RoomEntry, StaffingEntry, Unit
 from app.domain.register import register_findings, rooms_at, staffing_at
 from app.roles import COUNTY_IT
@@ -44,10 +45,11 @@ from app.schemas.records import StaffingRecord as StaffingEntryRecord
 from app.services import audit
 from app.services.context import Actor, utc_now
 from app.services.errors import Forbidden, Invalid, NotFound, ServiceError
+from app.services.finality import ensure_open
 from app.services.periods import period_of_year
 from app.services.presenters import finding_public, room_public, staffing_public
 from app.services.units import require_unit
-from app.timezone import assessment_year, iso, year_end
+from app.timezone import assessment_year, iso
 
 BACKDATING_TOLERANCE = timedelta(minutes=5)
 # Clocks of the browser, the server and the database may disagree a little; beyond that, a change
@@ -258,12 +260,13 @@ def findings(
     """Why the unit loses points under the derived items at `as_of` (default: now, or the end
     of a closed year), by the rulebook of that year's period."""
     with db.read() as session:
-        moment = as_of or utc_now()
-        year = year or assessment_year(moment)
-        if as_of is None:
-            moment = min(moment, year_end(year))
+        known_at = as_of or utc_now()
+        # The register of the year's standings: at `register_at` (domain.counting).
+        moments = moments_of(year or assessment_year(known_at), as_of=known_at)
         unit = require_unit(session, unit_code)
-        return _state_findings(session, unit, at=moment, year=year, field="year")
+        return _state_findings(
+            session, unit, at=moments.register_at, year=moments.year, field="year"
+        )
 
 
 def _room_state(record: RoomRecord) -> dict[str, Any]:
@@ -375,6 +378,7 @@ def _write(
     check_register_write(actor, at=at, source=source)
     now = utc_now()
     check_not_future(at, now=now)
+    ensure_open(session, year=assessment_year(at), field="at")
     current_version = version_of(session, unit)
     if version is not None and version != current_version:
         raise StaleVersion(

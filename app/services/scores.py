@@ -9,9 +9,11 @@ from sqlmodel import Session
 from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import register as register_repo
-from app.db.repositories import units as unit_repo
-from app.domain.facts import Unit
+from app.db.tables import Period
+from app.domain.counting import moments_of
+from app.domain.rulebook import Rulebook
 from app.domain.scoring import ItemScore, Standings, UnitScore, compute_standings
+from app.domain.units import moves_during
 from app.schemas.public import (
     CityScorePublic,
     ItemScorePublic,
@@ -22,32 +24,44 @@ from app.services.context import utc_now
 from app.services.periods import period_of_year
 from app.services.presenters import points
 from app.services.room_register import room_entry, staffing_entry
-from app.timezone import iso, year_end
+from app.services.units import unit_facts
+from app.timezone import iso
 
 
-def default_as_of(year: int, *, now: datetime) -> datetime:
-    """Now while the period runs; its last second once it is closed."""
-    return min(now, year_end(year))
-
-
-def standings_in(session: Session, *, year: int, as_of: datetime | None) -> tuple[Standings, int]:
-    period, rulebook = period_of_year(session, year)
-    assert period.id is not None
-    moment = as_of or default_as_of(year, now=utc_now())
-    units = [
-        Unit(code=unit.code, name=unit.name, level=unit.level, parent=parent)
-        for unit, parent in unit_repo.with_parent_codes(session)
-    ]
+def standings_in(
+    session: Session,
+    *,
+    year: int,
+    as_of: datetime | None,
+    now: datetime | None = None,
+    period: tuple[Period, Rulebook] | None = None,
+) -> tuple[Standings, int]:
+    """The standings computed from history at `as_of` (default: now); `period` is the year's
+    period and rulebook when the caller has them already."""
+    period_row, rulebook = period or period_of_year(session, year)
+    period_id = period_row.id
+    assert period_id is not None
+    moments = moments_of(year, as_of=as_of or now or utc_now())
+    units = unit_facts(session)
+    moved = [u.code for u in units if moves_during(u, moments.year_start, moments.year_end)]
     standings = compute_standings(
         rulebook,
         units=units,
-        type_counts=incident_repo.type_counts(session, period_id=period.id, as_of=moment),
-        rooms=[room_entry(r, unit=c) for r, c in register_repo.room_records(session, until=moment)],
+        type_counts=incident_repo.type_counts(
+            session, period_id=period_id, moments=moments, except_units=moved
+        ),
+        moved=incident_repo.facts_of_units(
+            session, period_id=period_id, year=year, unit_codes=moved
+        ),
+        rooms=[
+            room_entry(r, unit=c)
+            for r, c in register_repo.room_records(session, until=moments.register_at)
+        ],
         staffing=[
             staffing_entry(r, unit=c)
-            for r, c in register_repo.staffing_records(session, until=moment)
+            for r, c in register_repo.staffing_records(session, until=moments.register_at)
         ],
-        as_of=moment,
+        moments=moments,
     )
     return standings, year
 
@@ -80,6 +94,7 @@ def standings_public(standings: Standings, *, year: int) -> StandingsPublic:
         edition=standings.edition,
         full_marks=points(standings.full_marks),
         as_of=iso(standings.as_of),
+        register_at=iso(standings.register_at) if standings.register_at else None,
         cities=[
             CityScorePublic(
                 code=city.code,
@@ -95,9 +110,23 @@ def standings_public(standings: Standings, *, year: int) -> StandingsPublic:
     )
 
 
+def final_standings(period: Period, *, as_of: datetime | None) -> StandingsPublic | None:
+    """The table stored when the year was finalized, if that is what `as_of` asks for: no
+    moment given, or one at or after the finalizing (an earlier one recomputes from history)."""
+    if period.finalized_at is None or period.final_standings is None:
+        return None
+    if as_of is not None and as_of < period.finalized_at:
+        return None
+    return StandingsPublic.model_validate(period.final_standings)
+
+
 def get_standings(db: Database, *, year: int, as_of: datetime | None) -> StandingsPublic:
     with db.read() as session:
-        standings, year = standings_in(session, year=year, as_of=as_of)
+        period = period_of_year(session, year)
+        final = final_standings(period[0], as_of=as_of)
+        if final is not None:
+            return final
+        standings, year = standings_in(session, year=year, as_of=as_of, period=period)
     return standings_public(standings, year=year)
 
 

@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 
 from .support import load_worked_example, now_in_shanghai
 
+LATE_DEADLINE = "2099-12-31"
+
 
 @pytest.fixture
 def worked_example() -> dict[str, Any]:

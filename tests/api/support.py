@@ -75,10 +75,27 @@ def assert_refused(response: Response, status: int, field: str) -> None:
 
 
 def standings(client: TestClient, year: int = 2019, **params: str) -> dict[str, Any]:
+    """The standings; without `as_of` they are known "now", a moment left out of the result so
+    that two readings compare by their figures."""
     response = client.get("/api/scores", params={"year": year, **params})
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
+    if "as_of" not in params:
+        body.pop("as_of")
     return body
+
+
+def period_public(year: int, edition: str, **fields: Any) -> dict[str, Any]:
+    """A period as the API shows it: not finalized, deadline 31 January of the next year."""
+    return {
+        "year": year,
+        "edition": edition,
+        "objection_deadline": f"{year + 1}-01-31",
+        "final": False,
+        "finalized_at": None,
+        "finalized_by": None,
+        "finalize_note": None,
+    } | fields
 
 
 def city_of(body: dict[str, Any], code: str = "350400") -> dict[str, Any]:

@@ -75,12 +75,18 @@ def test_a_new_incident_is_created_with_its_item_and_points(imported: TestClient
 def test_every_type_of_the_2019_edition_deducts_its_items_points(
     imported: TestClient, type_code: str, item: str
 ) -> None:
-    checkpoint = "half_day" if item == "roll_call" else None
+    checkpoint = meeting = None
+    if item == "roll_call":
+        # A roll-call incident names its meeting and checkpoint.
+        checkpoint, meeting = "half_day", "t-meeting"
+        body = {"key": meeting, "title": "全省会议", "starts_at": "2019-08-02T09:00:00+08:00"}
+        assert imported.post("/api/meetings", json=body).status_code == 201
     response = log_incident(
         imported,
         "t-1",
         unit="350403",
         type=type_code,
+        meeting=meeting,
         checkpoint=checkpoint,
         at="2019-08-01T10:00:00+08:00",
     )

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import ITEMS_2019, assert_refused
+from .support import ITEMS_2019, assert_refused, period_public
 
 ITEMS_2017 = {
     "roll_call": ("0.05", "1.00"),
@@ -23,9 +23,9 @@ def test_a_period_is_created_and_read_back(client: TestClient) -> None:
     response = client.put("/api/periods/2020", json={"edition": "2019"})
 
     assert response.status_code == 200
-    assert response.json() == {"year": 2020, "edition": "2019"}
-    assert client.get("/api/periods/2020").json() == {"year": 2020, "edition": "2019"}
-    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019", "incidents": 0}]
+    assert response.json() == period_public(2020, "2019")
+    assert client.get("/api/periods/2020").json() == period_public(2020, "2019")
+    assert client.get("/api/periods").json() == [{**period_public(2020, "2019"), "incidents": 0}]
 
 
 def test_putting_a_period_again_is_idempotent(client: TestClient) -> None:
@@ -34,7 +34,7 @@ def test_putting_a_period_again_is_idempotent(client: TestClient) -> None:
     response = client.put("/api/periods/2020", json={"edition": "2019"})
 
     assert response.status_code == 200
-    assert client.get("/api/periods").json() == [{"year": 2020, "edition": "2019", "incidents": 0}]
+    assert client.get("/api/periods").json() == [{**period_public(2020, "2019"), "incidents": 0}]
 
 
 def test_the_edition_may_change_while_no_incident_needs_the_old_one(client: TestClient) -> None:
@@ -42,14 +42,15 @@ def test_the_edition_may_change_while_no_incident_needs_the_old_one(client: Test
 
     response = client.put("/api/periods/2018", json={"edition": "2017"})
 
-    assert response.json() == {"year": 2018, "edition": "2017"}
+    assert response.json() == period_public(2018, "2017")
     assert client.get("/api/periods/2018/rulebook").json()["edition"] == "2017"
 
 
 def test_the_edition_cannot_change_when_incidents_would_lose_their_type(
     imported: TestClient,
 ) -> None:
-    response = imported.put("/api/periods/2019", json={"edition": "2017"})
+    body = {"edition": "2017", "force": True, "reason": "改用2017版"}
+    response = imported.put("/api/periods/2019", json=body)
 
     assert_refused(response, 422, "edition")
     assert "install.skipped_joint_debug" in response.json()["detail"][0]["msg"]

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from .support import assert_refused, incident_total, standings
+from .conftest import LATE_DEADLINE
+from .support import assert_refused, incident_total, period_public, standings
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -83,7 +84,7 @@ def test_import_of_the_worked_example_reports_what_it_added(
 
     assert response.status_code == 201
     assert response.json() == {
-        "period": {"year": 2019, "edition": "2019"},
+        "period": period_public(2019, "2019"),
         "units": 3,
         "meetings": 20,
         "incidents": 29,
@@ -92,7 +93,7 @@ def test_import_of_the_worked_example_reports_what_it_added(
         "staffing": 3,
     }
     assert incident_total(client) == 29
-    assert client.get("/api/periods/2019").json() == {"year": 2019, "edition": "2019"}
+    assert client.get("/api/periods/2019").json() == period_public(2019, "2019")
 
 
 def test_importing_the_same_file_again_changes_nothing(
@@ -104,7 +105,7 @@ def test_importing_the_same_file_again_changes_nothing(
 
     assert response.status_code == 201
     assert response.json() == {
-        "period": {"year": 2019, "edition": "2019"},
+        "period": period_public(2019, "2019", objection_deadline=LATE_DEADLINE),
         "units": 0,
         "meetings": 0,
         "incidents": 0,
@@ -445,16 +446,13 @@ def test_a_city_keeping_its_counties_cannot_become_a_county(imported: TestClient
     assert imported.get("/api/units/350400").json()["level"] == "city"
 
 
-def test_counties_moved_with_their_city_keep_counting(imported: TestClient) -> None:
+def test_an_import_never_silently_relevels_a_unit(imported: TestClient) -> None:
+    """Issue 14 #18: a city whose counties all move away still stays a city (a unit that
+    changes level is abolished and established under a new code)."""
+    before = standings(imported)
+
     response = imported.post("/api/records", json=_fuzhou_takes("350402", "350403"))
 
-    assert response.status_code == 201
-    (fuzhou,) = standings(imported)["cities"]
-    assert fuzhou["code"] == "350100"
-    assert [(c["code"], c["deduction"]) for c in fuzhou["counties"]] == [
-        ("350400", "0.20"),
-        ("350402", "1.45"),
-        ("350403", "1.00"),
-    ]
-    assert fuzhou["own"]["deduction"] == "0.50"
-    assert fuzhou["deduction"] == "3.05"
+    assert_refused(response, 422, "units[1].level")
+    assert response.json()["detail"][0]["code"] == "unit.level_fixed"
+    assert standings(imported) == before

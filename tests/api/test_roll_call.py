@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -77,15 +78,19 @@ def test_a_mark_deducts_only_for_late_and_absent(
         assert (incident["meeting"], incident["checkpoint"]) == (meeting, "half_day")
 
 
-def test_late_creates_a_late_incident_at_the_current_time(
+def test_late_creates_a_late_incident_at_its_checkpoint(
     imported: TestClient, meeting: str, this_year: int
 ) -> None:
     mark = _mark(imported, "late").json()
 
     incident = imported.get(f"/api/incidents/{mark['incident']}").json()
+    starts_at = imported.get(f"/api/meetings/{meeting}").json()["starts_at"]
 
     assert incident["type"] == "roll_call.late"
-    assert int(incident["at"][:4]) in (this_year, this_year + 1)
+    # 会前半天: the meeting's start − 12 h, whenever the mark was entered (kept as marked_at).
+    checkpoint = datetime.fromisoformat(starts_at) - timedelta(hours=12)
+    assert datetime.fromisoformat(incident["at"]) == checkpoint
+    assert int(mark["marked_at"][:4]) in (this_year, this_year + 1)
     assert incident["voided"] is None
 
 

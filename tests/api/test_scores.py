@@ -37,7 +37,10 @@ def test_standings_of_the_worked_example_are_exactly_the_design_figures(
         "year": 2019,
         "edition": "2019",
         "full_marks": "10.00",
-        "as_of": "2019-12-31T23:59:59+08:00",
+        "register_at": "2019-12-31T23:59:59+08:00",
+        "final": False,
+        "finalized_at": None,
+        "finalized_by": None,
         "cities": [
             {
                 "code": "350400",

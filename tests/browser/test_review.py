@@ -43,6 +43,17 @@ def nanping_year() -> dict[str, Any]:
         }
         for m in range(1, 13)
     ]
+    # A venue has one roll-call deduction per meeting and checkpoint: the lates beyond the
+    # first twelve are at afternoon meetings of the same days.
+    meetings += [
+        {
+            "key": f"np-{m:02d}{suffix}",
+            "title": f"全省防汛工作视频会议{m}{suffix}",
+            "starts_at": f"2019-{m:02d}-15T{hour}:00:00+08:00",
+        }
+        for suffix, hour in (("b", 15), ("c", 17))
+        for m in range(1, 13)
+    ]
     incidents: list[dict[str, Any]] = []
     for n in range(30):
         month = n % 12 + 1
@@ -51,7 +62,7 @@ def nanping_year() -> dict[str, Any]:
                 "key": f"np-late-{n:02d}",
                 "unit": YANPING,
                 "type": "roll_call.late",
-                "meeting": f"np-{month:02d}",
+                "meeting": f"np-{month:02d}{('', 'b', 'c')[n // 12]}",
                 "checkpoint": "two_hours" if n % 2 else "half_day",
                 "at": f"2019-{month:02d}-{14 + n % 2:02d}T{7 + n % 3:02d}:20:00+08:00",
             }
@@ -168,6 +179,9 @@ def year(api: TestClient, tmp_path: Path) -> dict[str, Any]:
     for document in (json.loads(WORKED_EXAMPLE.read_text(encoding="utf-8")), nanping_year()):
         response = api.post("/api/records", json=document)
         assert response.status_code == 201, response.text
+    # Objections to 2019 stay open to the tests (by default they closed on 2020-01-31).
+    response = api.put("/api/periods/2019", json={"objection_deadline": "2099-12-31"})
+    assert response.status_code == 200, response.text
     uploaded = api.post(
         "/api/evidence",
         content=venue_frame(tmp_path).read_bytes(),
@@ -304,15 +318,14 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     queued.locator('button[data-rule="uphold"]').click()
     page.fill("#ruling-reason", "经核实当日停电，申诉成立")
     page.click("#ruling-confirm")
-    # 2019 is over: its table is the one at its last second, before the void, and stays; the
-    # notice says so and offers the standings as of now, where the void counts.
+    # The standings are known now by default (the register stays 2019's year-end one): the
+    # objection upheld today removes the deduction at once.
     notice = page.locator("#review-notice")
     expect(notice).to_contain_text(f"#{objection['id']}")
-    expect(notice).to_contain_text("该时刻的得分不变")
     expect(queued).to_have_count(0)
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
-    page.click("#notice-action")
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
+    # Asked at 2019's last second, before the ruling, the deduction still counts.
+    assert city_score(api, SANMING, as_of="2019-12-31T23:59:59+08:00") == "7.55"
     voided = api.get("/api/incidents/w24").json()
     assert voided["voided"]["by"] == "shen"
     assert f"#{objection['id']}" in voided["voided"]["reason"]
@@ -331,7 +344,7 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     assert Decimal(after) - Decimal(before) == Decimal("0.50")
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text(after)
     page.select_option("#year-select", "2019")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
 
     # The standings at an earlier moment: the picker asks the server again.
     page.fill("#as-of-input", "2019-01-31T23:59:59")
@@ -340,12 +353,12 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text(january)
     expect(page).to_have_url(re.compile(r"as_of=2019-01-31T23%3A59%3A59%2B08%3A00"))
     page.click("#as-of-reset")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
 
     # English is a click away, and the numbers stay.
     page.click("header.shell button[data-i18n='lang.switch']")
     expect(page.locator("#standings-title")).to_have_text("City standings")
-    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.55")
+    expect(page.locator(f'td[data-score="{SANMING}"]')).to_have_text("7.60")
     page.click("header.shell button[data-i18n='lang.switch']")
     expect(page.locator("#standings-title")).to_have_text("设区市得分")
 
@@ -362,7 +375,7 @@ def test_a_reviewer_drills_to_the_evidence_and_upholds_an_objection(
     expect(pages).to_have_count(2)
     expect(pages.nth(0)).to_be_visible()
     expect(pages.nth(0)).to_contain_text("三明市")
-    expect(pages.nth(0)).to_contain_text("7.55")
+    expect(pages.nth(0)).to_contain_text("7.60")
     expect(page.locator("#standings-table")).to_be_hidden()
     assert pages.nth(0).evaluate("e => getComputedStyle(e).breakAfter") == "page"
     screenshot(page, "review-print")

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.domain.counting import incident_counts
 from app.domain.facts import (
     EQUIPMENT,
     IncidentFact,
     RoomEntry,
     StaffingEntry,
     Unit,
-    incident_counts,
 )
 from app.domain.rulebook import Rulebook, load_edition
 from app.domain.scoring import CityScore, ItemScore, Standings, UnitScore, compute_standings

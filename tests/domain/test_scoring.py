@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.domain.counting import incident_counts
 from app.domain.facts import (
     EQUIPMENT,
     IncidentFact,
     RoomEntry,
     StaffingEntry,
     Unit,
-    incident_counts,
 )
 from app.domain.register import register_findings
 from app.domain.rulebook import Rulebook, load_edition

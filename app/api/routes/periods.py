@@ -5,26 +5,33 @@ from typing import Annotated
 from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import ActorDep, DbDep
+from app.api.deps import AccessDep, ActorDep, DbDep
 from app.domain.rulebook import Rulebook
 from app.schemas.public import (
     ItemRulePublic,
     OccurrenceTypePublic,
     PeriodPublic,
+    PeriodStatusPublic,
     PeriodSummary,
     RulebookPublic,
 )
-from app.schemas.records import Edition, PeriodRecord, Year
-from app.services import periods
+from app.schemas.records import Edition, PeriodUpdate, ShortText, Year
+from app.services import finalizing, periods
 from app.services.presenters import points
 
 router = APIRouter(tags=["periods"])
 YearPath = Annotated[Year, Path()]
 
 
-class PeriodUpdate(BaseModel):
+class FinalizeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    edition: Edition
+    note: ShortText
+    confirm_open_objections: bool = False
+
+
+class ReopenRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: ShortText
 
 
 def rulebook_public(rulebook: Rulebook) -> RulebookPublic:
@@ -63,7 +70,39 @@ def get_period(db: DbDep, year: YearPath) -> PeriodPublic:
 
 @router.put("/api/periods/{year}")
 def put_period(db: DbDep, actor: ActorDep, year: YearPath, body: PeriodUpdate) -> PeriodPublic:
-    return periods.put_period(db, actor=actor, record=PeriodRecord(year=year, edition=body.edition))
+    """Create a period, or change its objection deadline or (explicitly) its edition."""
+    return periods.put_period(db, actor=actor, year=year, update=body)
+
+
+@router.get("/api/periods/{year}/status")
+def period_status(db: DbDep, access: AccessDep, year: YearPath) -> PeriodStatusPublic:
+    """The year's finalizing state, objection deadline, days left and open objections (a
+    county account sees its own objections only)."""
+    status = finalizing.period_status(db, year=year)
+    if access.units is None:
+        return status
+    own = [o for o in status.open_objections if o.unit in access.units]
+    return status.model_copy(update={"open_objections": own})
+
+
+@router.post("/api/periods/{year}/finalize")
+def finalize_period(
+    db: DbDep, actor: ActorDep, year: YearPath, body: FinalizeRequest
+) -> PeriodStatusPublic:
+    return finalizing.finalize(
+        db,
+        actor=actor,
+        year=year,
+        note=body.note,
+        confirm_open_objections=body.confirm_open_objections,
+    )
+
+
+@router.post("/api/periods/{year}/reopen")
+def reopen_period(
+    db: DbDep, actor: ActorDep, year: YearPath, body: ReopenRequest
+) -> PeriodStatusPublic:
+    return finalizing.reopen(db, actor=actor, year=year, reason=body.reason)
 
 
 @router.get("/api/periods/{year}/rulebook")

@@ -39,5 +39,6 @@ def monthly_chart(
     db: DbDep,
     year: Annotated[Year, Query()],
     unit: Annotated[UnitCode, Query()],
+    as_of: Annotated[Moment | None, Query()] = None,
 ) -> MonthlyChart:
-    return charts.monthly(db, unit_code=unit, year=year)
+    return charts.monthly(db, unit_code=unit, year=year, as_of=as_of)

@@ -26,6 +26,8 @@ from sqlmodel import Session, col
 
 from app.db.repositories.paging import count_of
 from app.db.tables import Account, Incident, Meeting, Unit
+from app.domain.counting import Moments
+from app.domain.facts import IncidentFact
 
 KEY_CHUNK = 500
 ARRAY_CHUNK = 20_000
@@ -144,22 +146,82 @@ def listing(
     return [IncidentRow(*row) for row in rows], total
 
 
-def type_counts(session: Session, *, period_id: int, as_of: datetime) -> dict[tuple[str, str], int]:
-    """Occurrences per (unit code, type code) that count at `as_of` (see domain.facts.counts_at)."""
-    counted = (
-        select(col(Incident.unit_id), col(Incident.type_code), func.count().label("n"))
-        .where(col(Incident.period_id) == period_id)
-        .where(col(Incident.at) <= as_of)
-        .where(or_(col(Incident.voided_at).is_(None), col(Incident.voided_at) > as_of))
-        .group_by(col(Incident.unit_id), col(Incident.type_code))
-        .subquery()
+def _counting(
+    query: Select[*tuple[Any, ...]], *, period_id: int, moments: Moments
+) -> Select[*tuple[Any, ...]]:
+    """The bounds of `Moments.counts` in SQL: charged to the year (its period), seen at or
+    before `as_of`, not voided at or before it."""
+    return (
+        query.where(col(Incident.period_id) == period_id)
+        .where(col(Incident.at) <= moments.as_of)
+        .where(or_(col(Incident.voided_at).is_(None), col(Incident.voided_at) > moments.as_of))
     )
+
+
+def type_counts(
+    session: Session, *, period_id: int, moments: Moments, except_units: Sequence[str] = ()
+) -> dict[tuple[str, str], int]:
+    """Occurrences per (unit code, type code) that count at `moments` (see domain.counting),
+    leaving out the units named (those read incident by incident instead)."""
+    counted = _counting(
+        select(col(Incident.unit_id), col(Incident.type_code), func.count().label("n")),
+        period_id=period_id,
+        moments=moments,
+    )
+    if except_units:
+        left_out = select(col(Unit.id)).where(col(Unit.code).in_(except_units))
+        counted = counted.where(col(Incident.unit_id).not_in(left_out))
+    grouped = counted.group_by(col(Incident.unit_id), col(Incident.type_code)).subquery()
     rows = session.execute(
-        select(col(Unit.code), counted.c.type_code, counted.c.n).join(
-            Unit, col(Unit.id) == counted.c.unit_id
+        select(col(Unit.code), grouped.c.type_code, grouped.c.n).join(
+            Unit, col(Unit.id) == grouped.c.unit_id
         )
     )
     return {(unit, type_code): int(n) for unit, type_code, n in rows}
+
+
+def facts_of_units(
+    session: Session, *, period_id: int, year: int, unit_codes: Sequence[str]
+) -> list[IncidentFact]:
+    """The period's incidents of those units, one by one, for the domain to count."""
+    if not unit_codes:
+        return []
+    rows = session.execute(
+        select(col(Unit.code), col(Incident.type_code), col(Incident.at), col(Incident.voided_at))
+        .join(Unit, col(Incident.unit_id) == col(Unit.id))
+        .where(col(Incident.period_id) == period_id, col(Unit.code).in_(unit_codes))
+    )
+    return [
+        IncidentFact(unit=unit, type_code=type_code, at=at, voided_at=voided_at, year=year)
+        for unit, type_code, at, voided_at in rows
+    ]
+
+
+def live_roll_call(
+    session: Session, *, meeting_id: int, unit_id: int, checkpoint: str
+) -> Incident | None:
+    """The live roll-call incident of a venue at a meeting's checkpoint, if there is one."""
+    return session.scalars(
+        select(Incident).where(
+            col(Incident.meeting_id) == meeting_id,
+            col(Incident.unit_id) == unit_id,
+            col(Incident.checkpoint) == checkpoint,
+            col(Incident.voided_at).is_(None),
+        )
+    ).first()
+
+
+def live_roll_calls(session: Session) -> dict[tuple[int, int, str], str]:
+    """Every live roll-call incident's key by (meeting id, unit id, checkpoint)."""
+    rows = session.execute(
+        select(
+            col(Incident.meeting_id),
+            col(Incident.unit_id),
+            col(Incident.checkpoint),
+            col(Incident.key),
+        ).where(col(Incident.checkpoint).is_not(None), col(Incident.voided_at).is_(None))
+    )
+    return {(m, u, c): key for m, u, c, key in rows}
 
 
 def digests_of(session: Session, keys: Iterable[str]) -> dict[str, str]:
@@ -338,15 +400,3 @@ def export_rows(session: Session, *, period_id: int) -> Iterator[ExportRow]:
 def type_codes_of_period(session: Session, *, period_id: int | None) -> set[str]:
     query = select(col(Incident.type_code)).where(col(Incident.period_id) == period_id).distinct()
     return set(session.scalars(query))
-
-
-def moments_of(
-    session: Session, *, period_id: int, unit_codes: Sequence[str]
-) -> list[tuple[str, datetime, datetime | None]]:
-    """(type code, at, voided_at) of the period's incidents of those units."""
-    rows = session.execute(
-        select(col(Incident.type_code), col(Incident.at), col(Incident.voided_at))
-        .join(Unit, col(Incident.unit_id) == col(Unit.id))
-        .where(col(Incident.period_id) == period_id, col(Unit.code).in_(unit_codes))
-    )
-    return [(type_code, at, voided_at) for type_code, at, voided_at in rows]

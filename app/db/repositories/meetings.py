@@ -17,6 +17,12 @@ def keys_to_ids(session: Session) -> dict[str, int]:
     return {key: id_ for id_, key in session.execute(select(col(Meeting.id), col(Meeting.key)))}
 
 
+def starts_by_key(session: Session) -> dict[str, tuple[int, datetime]]:
+    """Every meeting's id and start by its key."""
+    rows = session.execute(select(col(Meeting.key), col(Meeting.id), col(Meeting.starts_at)))
+    return {key: (id_, starts_at) for key, id_, starts_at in rows}
+
+
 def between(
     session: Session,
     *,

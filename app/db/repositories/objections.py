@@ -71,3 +71,13 @@ def listing(
     total = count_of(session, query)
     rows = session.execute(query.order_by(col(Objection.id).desc()).limit(limit).offset(offset))
     return [ObjectionRow(*row) for row in rows], total
+
+
+def open_of_period(session: Session, *, period_id: int) -> list[ObjectionRow]:
+    """The objections still open on incidents of that period, oldest first."""
+    rows = session.execute(
+        _rows()
+        .where(col(Objection.status) == "open", col(Incident.period_id) == period_id)
+        .order_by(col(Objection.id))
+    )
+    return [ObjectionRow(*row) for row in rows]

@@ -19,6 +19,7 @@ import { printReport, renderReport } from "./report.js";
 import { renderStandings } from "./standings.js";
 import { canExport, canRule, indexUnits, isCountyAccount, state } from "./state.js";
 import { renderUnit } from "./unit.js";
+import { renderYearPanel } from "./year.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,6 +80,7 @@ async function loadYear() {
   const [rulebook] = await Promise.all([api("GET", `/api/periods/${state.year}/rulebook`), loadStandings()]);
   state.rulebook = rulebook;
   drawBar();
+  renderYearPanel($("year-panel"));
 }
 
 function drawBar() {
@@ -208,6 +210,7 @@ function bindControls() {
 async function refresh() {
   await loadStandings();
   drawBar();
+  renderYearPanel($("year-panel"));
   writeRoute();
   if (view?.page) {
     if (isCountyAccount() && mine) renderMine(mineCard, mine);

@@ -12,7 +12,7 @@ export const MESSAGES = {
   "review.asOf.reset": ["恢复默认", "Default"],
   "review.asOf.now": ["查看截至现在的得分", "Standings as of now"],
   "review.asOf.nowShort": ["截至现在", "Now"],
-  "review.asOf.hint": ["北京时间；默认为当前时刻（已结束年度为年末）", "Beijing time; default: now, or the year's end once it is over"],
+  "review.asOf.hint": ["北京时间；默认为当前时刻（会议室和人员配备按年末情况）", "Beijing time; default: now (rooms and staffing as at the year's end)"],
   "review.edition": ["{title}（{edition} 版）", "{title} ({edition} edition)"],
   "review.export.xlsx": ["导出考核表 XLSX", "Standings XLSX"],
   "review.export.pdf": ["导出考核表 PDF", "Annual table PDF"],

@@ -8,10 +8,11 @@ import { clear, h, shanghaiMinute } from "./dom.js";
 import { notify } from "./notice.js";
 import { announceChange, state } from "./state.js";
 
-// A void counts from its own moment on: standings asked for an earlier moment (a closed year is
-// shown at its last second by default) do not change. The notice says so and offers "now".
+// A void counts from its own moment on: standings asked for an earlier moment do not change. The
+// notice says so and offers "now". By default the standings are known now (the register of a
+// closed year stays its year-end one), so they change at once.
 function announceRuling(result) {
-  const shownAt = state.standings?.as_of;
+  const shownAt = state.asOf ? state.standings?.as_of : null;
   const later = result.status === "upheld" && shownAt && new Date(result.ruled_at) > new Date(shownAt);
   if (later) {
     notify(t("ruling.done.upheldLater", { id: result.id, asOf: shanghaiMinute(shownAt) }), {
