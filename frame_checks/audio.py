@@ -12,8 +12,9 @@ What each figure is for:
 - `flatness`: spectral flatness of the window's mean spectrum (1 for white noise, near 0 for
   speech or a tone), and `floor_dbfs`, the level of the quietest frames — broadband noise keeps
   the floor up where speech falls silent between words (`noise`);
-- `hum_ratio` and `hum_prominence_db`: energy at the mains frequency and its harmonics, and how
-  far those narrow bands stand above their neighbours (`hum`);
+- `hum_ratio`, `hum_prominence_db`, `hum_harmonics`: share of the low band's energy at the mains
+  frequency and its harmonics, how far those narrow bands stand above their neighbours and how
+  many do, at 1 Hz resolution over the whole window (`hum`);
 - `tone_hz`, `tone_dbfs`, `tone_prominence_db`, `tone_persistence`: the strongest narrow peak,
   its level, how far it stands above the spectrum around it and in what share of the frames it
   holds the same bin (`feedback`, whose growth the judgement follows across windows);
@@ -40,8 +41,10 @@ SPEECH_BAND: Final = (300.0, 3400.0)
 TONE_BAND: Final = (200.0, 7000.0)
 FLATNESS_BAND: Final = (150.0, 7000.0)
 HUM_HARMONICS: Final = 6
-HUM_HALF_WIDTH_HZ: Final = 6.0
-_FLANK_HZ: Final = (14.0, 40.0)
+HUM_HALF_WIDTH_HZ: Final = 1.5
+_FLANK_HZ: Final = (4.0, 15.0)
+_HUM_RATE: Final = 2000
+_HUM_BAND_TOP: Final = 700.0
 _TONE_NEIGHBOURHOOD_HZ: Final = 300.0
 _ACTIVE_ABOVE_FLOOR_DB: Final = 10.0
 _EPS: Final = 1e-20
@@ -193,10 +196,7 @@ def measure_audio(
     flat_band = mean_spectrum[plan.flat] + _EPS
     flatness = float(np.exp(np.mean(np.log(flat_band))) / np.mean(flat_band))
 
-    # A hum is steady: judged on the spectrum of the quieter frames (the lower quartile per bin),
-    # where speech, whose harmonics come and go, has mostly fallen away.
-    steady = np.partition(spectra, count // 4, axis=0)[count // 4]
-    hum_ratio, hum_prominence, hum_harmonics = _hum(steady, plan, hum_frequency, total)
+    hum_ratio, hum_prominence, hum_harmonics = _hum(x[: samples.size], rate, hum_frequency)
     tone = _tone(spectra, mean_spectrum, plan)
 
     return AudioMeasurement(
@@ -229,44 +229,57 @@ def _clip_ratio(x: Samples, level: float) -> float:
     return float(in_run.sum()) / x.size
 
 
-def _hum_bins(
-    plan: _Plan, frequency: float
-) -> tuple[list[NDArray[np.intp]], list[NDArray[np.intp]]]:
-    """Per harmonic of `frequency`: the bins of its narrow band and of its flanks."""
-    key = (plan.rate, plan.size, frequency)
-    cached = _HUM_BINS.get(key)
-    if cached is None:
-        bands: list[NDArray[np.intp]] = []
-        flanks: list[NDArray[np.intp]] = []
-        for k in range(1, HUM_HARMONICS + 1):
-            centre = frequency * k
-            if centre > plan.rate * 0.45:
-                break
-            distance = np.abs(plan.freqs - centre)
-            bands.append(np.flatnonzero(distance <= max(HUM_HALF_WIDTH_HZ, plan.bin_hz)))
-            flanks.append(np.flatnonzero((distance >= _FLANK_HZ[0]) & (distance <= _FLANK_HZ[1])))
-        cached = _HUM_BINS[key] = (bands, flanks)
-    return cached
+class _HumPlan:
+    """Bins of the mains harmonics and of their flanks, for one window length and rate."""
+
+    def __init__(self, size: int, low_rate: float, frequency: float) -> None:
+        self.window = np.hanning(size)
+        freqs = np.fft.rfftfreq(size, 1.0 / low_rate)
+        bin_hz = float(freqs[1])
+        self.in_range = (freqs >= 20.0) & (freqs <= _HUM_BAND_TOP)
+        half = max(1, round(HUM_HALF_WIDTH_HZ / bin_hz))
+        near = max(half + 1, round(_FLANK_HZ[0] / bin_hz))
+        far = max(near + 1, round(_FLANK_HZ[1] / bin_hz))
+        centres = [
+            round(frequency * k / bin_hz)
+            for k in range(1, HUM_HARMONICS + 1)
+            if frequency * k <= _HUM_BAND_TOP and round(frequency * k / bin_hz) > far
+        ]
+        self.bands = np.array([np.arange(c - half, c + half + 1) for c in centres], dtype=np.intp)
+        flank = np.concatenate((np.arange(-far, -near), np.arange(near + 1, far + 1)))
+        self.flanks = np.array([c + flank for c in centres], dtype=np.intp)
+        self.width = 2 * half + 1
 
 
-_HUM_BINS: dict[tuple[int, int, float], tuple[list[NDArray[np.intp]], list[NDArray[np.intp]]]] = {}
+_HUM_PLANS: dict[tuple[int, float, float], _HumPlan] = {}
 
 
-def _hum(
-    spectrum: NDArray[np.float64], plan: _Plan, frequency: float, total: float
-) -> tuple[float, float, int]:
-    """Energy share of the mains harmonics; the prominence (dB) of the second most prominent
-    harmonic over its flanks; how many harmonics stand 10 dB above their flanks. A hum is
-    narrow, steady and has harmonics; speech's harmonics move and smear, a tone is one peak."""
-    if total <= 1e-12 or frequency <= 0:
+def _hum(x: Samples, rate: int, frequency: float) -> tuple[float, float, int]:
+    """Mains hum, on the whole window at 1/`seconds` Hz resolution (a hum is steady and sits
+    exactly on multiples of the mains frequency; a voice's harmonics wander and smear): the
+    energy share of the harmonic bands below `_HUM_BAND_TOP`, the prominence (dB) of the
+    second most prominent harmonic over its flanks, and how many harmonics stand 10 dB above
+    them. The window is first brought down to `_HUM_RATE` (block means), which is cheap."""
+    factor = max(1, rate // _HUM_RATE)
+    usable = x.size - x.size % factor
+    if usable < _HUM_RATE // 4 or frequency <= 0:
         return 0.0, 0.0, 0
-    bands, flanks = _hum_bins(plan, frequency)
-    if not bands:
+    low = x[:usable].reshape(-1, factor).mean(axis=1)
+    key = (low.size, rate / factor, frequency)
+    plan = _HUM_PLANS.get(key)
+    if plan is None:
+        plan = _HUM_PLANS[key] = _HumPlan(low.size, rate / factor, frequency)
+    if plan.bands.size == 0:
         return 0.0, 0.0, 0
-    peaks = np.array([spectrum[band].sum() for band in bands])  # per harmonic
-    widths = np.array([max(1, band.size) for band in bands])
-    flank_levels = np.array([np.median(spectrum[flank]) for flank in flanks]) * widths
-    prominences = np.sort(10.0 * np.log10((peaks + _EPS) / (flank_levels + _EPS)))[::-1]
+    spectrum = np.abs(np.fft.rfft(low * plan.window)) ** 2
+    total = float(spectrum[plan.in_range].sum())
+    if total <= 1e-12:
+        return 0.0, 0.0, 0
+    peaks = spectrum[plan.bands].sum(axis=1)
+    flanks = spectrum[plan.flanks]
+    middle = flanks.shape[1] // 2
+    base = np.partition(flanks, middle, axis=1)[:, middle] * plan.width
+    prominences = np.sort(10.0 * np.log10((peaks + _EPS) / (base + _EPS)))[::-1]
     second = float(prominences[1] if prominences.size > 1 else prominences[0])
     standing = int(np.count_nonzero(prominences >= _HUM_STANDING_DB))
     return float(peaks.sum()) / total, max(0.0, second), standing
@@ -288,7 +301,11 @@ def _tone(
     around = np.concatenate(
         (spectrum[max(lo, index - reach) : max(lo, index - 3)], spectrum[index + 4 : index + reach])
     )
-    base = float(np.median(around)) * 3.0 if around.size else 0.0
+    base = (
+        float(np.partition(around, around.size // 2)[around.size // 2]) * 3.0
+        if around.size
+        else 0.0
+    )
     prominence = 10.0 * float(np.log10((level + _EPS) / (base + _EPS)))
     strongest = lo + np.argmax(spectra[:, lo:hi], axis=1)
     persistence = float(np.mean(np.abs(strongest - index) <= 1))

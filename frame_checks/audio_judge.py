@@ -67,7 +67,7 @@ class AudioThresholds:
     """Mains frequency (50 Hz in China)."""
     hum_prominence_db: float = 12.0
     """Prominence of the second strongest harmonic over its flanks."""
-    hum_harmonics: int = 3
+    hum_harmonics: int = 2
     """Harmonics (of the first six) that must stand 10 dB above their flanks."""
     hum_min_dbfs: float = -55.0
     """A hum quieter than this is not heard in a meeting."""
