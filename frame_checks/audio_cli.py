@@ -85,10 +85,14 @@ def merged(
     video: Iterable[T], audio: Iterable[AudioResult], *, at: Callable[[T], float]
 ) -> Iterator[T | AudioResult]:
     """Video samples and audio windows in stream-time order."""
-    keyed_video = ((at(item), 0, item) for item in video)
-    keyed_audio = ((item.at, 1, item) for item in audio)
-    for _, _, item in heapq.merge(keyed_video, keyed_audio, key=lambda entry: entry[:2]):
-        yield item
+    keyed_video: Iterator[tuple[float, int, T | AudioResult]] = (
+        (at(item), 0, item) for item in video
+    )
+    keyed_audio: Iterator[tuple[float, int, T | AudioResult]] = (
+        (item.at, 1, item) for item in audio
+    )
+    for entry in heapq.merge(keyed_video, keyed_audio, key=lambda entry: entry[:2]):
+        yield entry[2]
 
 
 def print_window(result: AudioResult, out: TextIO, *, as_json: bool) -> None:
