@@ -131,6 +131,12 @@ class AudioChecker:
         with self._lock:
             return frozenset(self._flags.active)
 
+    @property
+    def pending_seconds(self) -> float:
+        """Sound received but not judged yet (waiting for its window to complete)."""
+        with self._lock:
+            return self._pending.size / self.rate
+
     def set_state(self, state: AudioState) -> None:
         with self._lock:
             self._state = state

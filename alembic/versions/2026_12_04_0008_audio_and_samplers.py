@@ -39,6 +39,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("unit_id", name=op.f("pk_sampler_lease")),
     )
     op.create_table(
+        "sampler_heartbeat",
+        sa.Column("sampler", sa.String(length=128), nullable=False),
+        sa.Column("started_at", UTCDateTime(), nullable=False),
+        sa.Column("heartbeat_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("sampler", name=op.f("pk_sampler_heartbeat")),
+    )
+    op.create_table(
         "venue_status_period",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
@@ -62,6 +69,7 @@ def downgrade() -> None:
     with op.batch_alter_table("venue_status_period", schema=None) as batch_op:
         batch_op.drop_index("ix_venue_status_period_unit_started")
     op.drop_table("venue_status_period")
+    op.drop_table("sampler_heartbeat")
     op.drop_table("sampler_lease")
     with op.batch_alter_table("frame_flag", schema=None) as batch_op:
         batch_op.drop_column("clip")

@@ -284,6 +284,16 @@ class SamplerLease(SQLModel, table=True):
     heartbeat_at: datetime | None = moment(nullable=True)
 
 
+class SamplerHeartbeat(SQLModel, table=True):
+    """A running sampler, seen by the others so that they leave it its share of the venues."""
+
+    __tablename__ = "sampler_heartbeat"
+
+    sampler: str = Field(sa_column=Column(String(128), primary_key=True))
+    started_at: datetime = moment()
+    heartbeat_at: datetime = moment()
+
+
 class VenueStatusPeriod(SQLModel, table=True):
     """A stretch of one signal status of a venue's source; failures while offline are counted,
     not written one by one."""
