@@ -33,6 +33,7 @@ class LeaseKeeper:
         self.db = db
         self.name = name or default_name()
         self.lease_seconds = lease_seconds
+        self._shedding: set[int] = set()
 
     def beat(self, wanted: Collection[str]) -> set[str]:
         """Renew this sampler's leases, give up venues no longer wanted, take up its share of
@@ -46,27 +47,29 @@ class LeaseKeeper:
             wanted_ids = {ids[code] for code in wanted if code in ids}
             lease_repo.beat(session, sampler=self.name, now=now)
             lease_repo.ensure(session, unit_ids=wanted_ids)
+            # Venues given up at the last heartbeat are no longer followed: their leases go now.
+            lease_repo.release(session, sampler=self.name, unit_ids=self._shedding)
             held = set(lease_repo.renew(session, sampler=self.name, now=now))
             live = lease_repo.live_samplers(session, fresh_after=stale) | {self.name}
             share = math.ceil(len(wanted_ids) / len(live)) if wanted_ids else 0
-            # Venues no longer wanted, and more than the fair share (a sampler that joined
-            # later takes them up at its next heartbeat), are given up.
-            excess = held - wanted_ids
+            # Venues no longer wanted, and more than the fair share (a sampler that joined later
+            # takes them up), are given up in two steps: not followed from now on, their lease
+            # released at the next heartbeat — never released while still followed.
             kept = sorted(held & wanted_ids)
-            excess |= set(kept[share:])
-            lease_repo.release(session, sampler=self.name, unit_ids=excess)
-            held -= excess
+            shedding = (held - wanted_ids) | set(kept[share:])
+            held -= shedding
             held |= set(
                 lease_repo.claim(
                     session,
                     sampler=self.name,
                     now=now,
                     stale_before=stale,
-                    unit_ids=wanted_ids - held,
+                    unit_ids=wanted_ids - held - shedding,
                     limit=share - len(held),
                 )
             )
-            return {codes[unit_id] for unit_id in held}
+        self._shedding = shedding
+        return {codes[unit_id] for unit_id in held}
 
     def release(self) -> None:
         """Give every lease up (a clean stop: the others take the venues over at once)."""
