@@ -10,8 +10,9 @@ What each figure is for:
 - `rms_dbfs`, `peak_dbfs`: is there sound at all (`silent`), and how loud (a full-scale sine is 0 dBFS);
 - `clip_ratio`: share of samples stuck at full scale in runs (digital clipping, `clipping`);
 - `flatness`: spectral flatness of the window's mean spectrum (1 for white noise, near 0 for
-  speech or a tone), and `floor_dbfs`, the level of the quietest frames — broadband noise keeps
-  the floor up where speech falls silent between words (`noise`);
+  speech or a tone); `floor_flatness` the same on the quietest quarter of the frames and
+  `floor_dbfs` their level — broadband noise keeps the floor up, and flat, where speech falls
+  silent between words (`noise`);
 - `hum_ratio`, `hum_prominence_db`, `hum_harmonics`: share of the low band's energy at the mains
   frequency and its harmonics, how far those narrow bands stand above their neighbours and how
   many do, at 1 Hz resolution over the whole window (`hum`);
@@ -62,6 +63,8 @@ class AudioMeasurement:
     peak_dbfs: float
     clip_ratio: float
     flatness: float
+    floor_flatness: float
+    steady_dbfs: float
     floor_dbfs: float
     hum_ratio: float
     hum_prominence_db: float
@@ -82,6 +85,8 @@ class AudioMeasurement:
             "peak_dbfs": round(self.peak_dbfs, 1),
             "clip_ratio": round(self.clip_ratio, 5),
             "flatness": round(self.flatness, 3),
+            "floor_flatness": round(self.floor_flatness, 3),
+            "steady_dbfs": round(self.steady_dbfs, 1),
             "floor_dbfs": round(self.floor_dbfs, 1),
             "hum_ratio": round(self.hum_ratio, 3),
             "hum_prominence_db": round(self.hum_prominence_db, 1),
@@ -193,8 +198,12 @@ def measure_audio(
     loud_speech = np.sort(speech_frames)[-max(1, count // 4) :].mean()
     active = frame_db >= max(db(floor_power) + _ACTIVE_ABOVE_FLOOR_DB, -60.0)
 
-    flat_band = mean_spectrum[plan.flat] + _EPS
-    flatness = float(np.exp(np.mean(np.log(flat_band))) / np.mean(flat_band))
+    flatness = _flatness(mean_spectrum[plan.flat])
+    # The floor: per bin, the lower quartile over the frames (minimum statistics) — a steady
+    # noise stays there, flat; speech, whose harmonics and formants move, mostly falls away.
+    steady = np.partition(spectra[:, plan.flat], count // 4, axis=0)[count // 4]
+    floor_flatness = _flatness(steady)
+    steady_dbfs = db(float(steady.sum()))
 
     hum_ratio, hum_prominence, hum_harmonics = _hum(x[: samples.size], rate, hum_frequency)
     tone = _tone(spectra, mean_spectrum, plan)
@@ -205,6 +214,8 @@ def measure_audio(
         peak_dbfs=20.0 * float(np.log10(peak)) if peak > 1e-6 else SILENCE_DB,
         clip_ratio=clip_ratio,
         flatness=flatness if total > 1e-12 else 0.0,
+        floor_flatness=floor_flatness if total > 1e-12 else 0.0,
+        steady_dbfs=steady_dbfs,
         floor_dbfs=db(floor_power),
         hum_ratio=hum_ratio,
         hum_prominence_db=hum_prominence,
@@ -217,6 +228,12 @@ def measure_audio(
         speech_share=float(mean_spectrum[plan.speech].sum() / total) if total > 1e-12 else 0.0,
         active_share=float(active.mean()) if total > 1e-12 else 0.0,
     )
+
+
+def _flatness(band: NDArray[np.float64]) -> float:
+    """Geometric over arithmetic mean of a power spectrum: 1 for white noise, near 0 for tones."""
+    band = band + _EPS
+    return float(np.exp(np.mean(np.log(band))) / np.mean(band))
 
 
 def _clip_ratio(x: Samples, level: float) -> float:

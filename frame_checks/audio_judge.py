@@ -11,7 +11,7 @@ meeting each venue's sound is tested (`testing`, 调试). So:
 - `speaking` and `testing`: `feedback` (a narrow tonal peak that persists and grows, or stands
   loud), `hum` (mains frequency and its harmonics), `clipping` (samples stuck at full scale),
   `noise` (a broadband floor that buries speech) and `silent` (no signal at all; raised only
-  after `silent_after` windows, since speakers pause). In `testing` a `silent` venue suggests a
+  after `silent_after` windows, since speakers pause); `clipping` excludes `noise`. In `testing` a `silent` venue suggests a
   note on its 音频设备 rather than an interference incident (the app's business).
 """
 
@@ -75,10 +75,11 @@ class AudioThresholds:
     """A sample at or beyond this share of full scale is at the limit."""
     clip_ratio: float = 0.002
     """Share of samples clipped (in runs) from which a window is clipping."""
-    noise_flatness: float = 0.3
-    """Spectral flatness from which a window's sound is broadband noise…"""
-    noise_floor_dbfs: float = -35.0
-    """…when even its quietest frames stay at or above this level."""
+    noise_flatness: float = 0.12
+    """Flatness of the steady part of the sound from which it is broadband noise (clean speech
+    stays under 0.06, a fan or hiss above 0.15)…"""
+    noise_floor_dbfs: float = -40.0
+    """…when that steady part is at least this loud."""
     silence_peak_dbfs: float = -60.0
     """A window whose peak stays below this has no signal (silencedetect's noise=-60dB)."""
     silent_after: int = 5
@@ -220,12 +221,19 @@ def judge_audio(
             "hum_dbfs": hum_dbfs(m),
         }
         hits["hum"] = AudioHit("hum", metrics, "mains")
-    if m.flatness >= thresholds.noise_flatness and m.floor_dbfs >= thresholds.noise_floor_dbfs:
-        hits["noise"] = AudioHit(
-            "noise",
-            {"flatness": m.flatness, "floor_dbfs": m.floor_dbfs, "rms_dbfs": m.rms_dbfs},
-            "broadband",
-        )
+    # Clipping spreads distortion over the whole band: a clipped window is judged `clipping`,
+    # not `noise` (as a black picture is `black`, not `dark`).
+    if (
+        "clipping" not in hits
+        and m.floor_flatness >= thresholds.noise_flatness
+        and m.steady_dbfs >= thresholds.noise_floor_dbfs
+    ):
+        metrics_noise: dict[str, AudioMetric] = {
+            "floor_flatness": m.floor_flatness,
+            "steady_dbfs": m.steady_dbfs,
+            "rms_dbfs": m.rms_dbfs,
+        }
+        hits["noise"] = AudioHit("noise", metrics_noise, "broadband")
     return hits
 
 
