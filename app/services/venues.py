@@ -227,6 +227,13 @@ def record_status(
         return True
 
 
+def set_status(db: Database, *, actor: Actor, unit_code: str, status: str, at: datetime) -> bool:
+    """Record a status straight away (no debounce): a new period when it differs."""
+    return record_status(
+        db, actor=actor, unit_code=unit_code, change="open", status=status, detail="", at=at
+    )
+
+
 def set_audio_state(
     db: Database, *, actor: Actor, settings: Settings, unit_code: str, state: str
 ) -> VenuePublic:

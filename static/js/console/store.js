@@ -37,8 +37,9 @@ export class MeetingState extends EventTarget {
       this.mergeMark(event.data);
       // Late and absent marks carry an incident, which has a row of its own.
       if (!event.data.incident) this.notes.push(this.note(event));
-    } else if (String(event.kind).startsWith("flag.")) {
-      // Frame-check flags have a panel of their own; a confirmed one shows as its incident.
+    } else if (String(event.kind).startsWith("flag.") || event.kind === "venue.audio_state") {
+      // Frame-check flags and the venues' audio states have panels of their own; a confirmed
+      // flag shows as its incident.
     } else {
       this.notes.push(this.note(event));
     }
