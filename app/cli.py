@@ -241,7 +241,11 @@ def cmd_sampler(args: argparse.Namespace) -> int:
             while True:
                 count = watch.sync_sources() if db.is_sqlite else len(watch.followed)
                 print(f"following {count} venue source(s)", flush=True)
-                time.sleep(args.refresh)
+                # Audio states change by the minute during a meeting: taken up every 2 s.
+                deadline = time.monotonic() + args.refresh
+                while time.monotonic() < deadline:
+                    time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+                    watch.audio.sync_states()
         except KeyboardInterrupt:
             return 0
         finally:

@@ -95,6 +95,17 @@ class AudioWatch:
             self.sampler.listen(code, url, checker=checker)
             self._following[code] = url
 
+    def sync_states(self) -> None:
+        """Take up audio states set through another process (a controller's console talks to
+        the web server; a separate `vcwatch sampler` learns of the change here)."""
+        if not self._following and not self._pushed:
+            return
+        states = venues.audio_states(self.db)
+        for code, state in states.items():
+            for checker in (self.sampler.checker(code), self._pushed.get(code)):
+                if checker is not None and checker.state != state:
+                    checker.set_state(_state(state))
+
     def stop(self) -> None:
         self.sampler.stop()
         self.sampler = AudioSampler(on_audio=self.heard, on_status=self.status)

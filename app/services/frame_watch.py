@@ -88,6 +88,7 @@ class FrameWatch:
             self.sampler.watch(code, url, interval=interval, checker=checker)
             self._following[code] = (url, interval)
         self.audio.follow({code: url for code, (url, _) in self._following.items() if url})
+        self.audio.sync_states()
         self._sampling = True
         return len(self._following)
 

@@ -11,7 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.db.engine import Database
+from app.services import venues as venues_service
 from app.services.sampler_leases import LeaseKeeper
+from app.settings import Settings
 from tests.conftest import BACKEND
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="leases are PostgreSQL's")
@@ -19,6 +21,7 @@ pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="leases are Post
 VENUES = ["350400", "350402", "350403"]  # the units of the worked example
 LEASE_SECONDS = 1.5
 BEAT_SECONDS = 0.2
+SETTINGS = Settings(environment="test", sampler_lease_seconds=LEASE_SECONDS)
 
 
 class Sampler(threading.Thread):
@@ -97,6 +100,10 @@ def test_two_samplers_share_the_venues_and_take_over_from_one_that_dies(venues: 
                 and set().union(*board.snapshot().values()) == set(VENUES)
             )
         )
+        # The venues page names the sampler that follows each venue.
+        shown = {v.unit: v.sampler for v in venues_service.list_venues(first.db, settings=SETTINGS)}
+        followed = {code: name for name, codes in board.snapshot().items() for code in codes}
+        assert shown == followed
         first.kill()
         assert wait_for(lambda: board.snapshot()["sampler-b"] == set(VENUES))
         assert board.doubled == []
