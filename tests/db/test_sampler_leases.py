@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -133,3 +134,73 @@ def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
             if sampler.is_alive():
                 sampler.kill()
             sampler.db.dispose()
+
+
+def test_two_sampler_processes_share_and_one_killed_is_taken_over(
+    client: TestClient, database_url: str, tmp_path: Any
+) -> None:
+    """Real `vcwatch sampler` processes on one database: both follow venues, none twice; the one
+    killed (SIGKILL: no clean release) loses its venues to the other, shown on the venues list."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    import cv2
+    import numpy as np
+
+    from tests.fixtures import worked_example
+
+    assert client.post("/api/records", json=worked_example()).status_code == 201
+    clip = tmp_path / "room.avi"
+    writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"MJPG"), 5, (160, 120))
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        writer.write(rng.integers(60, 200, (120, 160, 3), dtype=np.uint8))
+    writer.release()
+    for code in VENUES:
+        body = {"url": f"file://{clip}", "interval_seconds": 2.0, "enabled": True}
+        assert client.put(f"/api/venues/{code}", json=body).status_code == 200
+
+    env = {
+        **os.environ,
+        "VCWATCH_DATABASE_URL": database_url,
+        "VCWATCH_DATA_DIR": str(tmp_path / "data"),
+        "VCWATCH_SAMPLER_LEASE_SECONDS": "3",
+        "VCWATCH_SAMPLER_HEARTBEAT_SECONDS": "0.5",
+    }
+    command = [sys.executable, "-m", "app.cli", "sampler", "--refresh", "1", "--name"]
+    processes = {
+        name: subprocess.Popen(
+            [*command, name], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        for name in ("north", "south")
+    }
+    settings = Settings(environment="test", sampler_lease_seconds=3.0)
+    db = Database(database_url)
+
+    def holders() -> dict[str, str | None]:
+        return {v.unit: v.sampler for v in venues_service.list_venues(db, settings=settings)}
+
+    seen: list[dict[str, str | None]] = []
+
+    def shared() -> bool:
+        seen.append(holders())
+        return set(seen[-1].values()) == {"north", "south"}
+
+    try:
+        assert wait_for(shared, within=40)
+        os.kill(processes["north"].pid, signal.SIGKILL)
+        processes["north"].wait(10)
+        assert wait_for(lambda: set(holders().values()) == {"south"}, within=30)
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGINT)
+                try:
+                    process.wait(15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        db.dispose()
+    # Each venue had one sampler at a time: the split never gave a sampler more than its share.
+    assert all(list(h.values()).count("north") <= 2 for h in seen)
