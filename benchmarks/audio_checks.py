@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from frame_checks.audio import ANALYSIS_RATE, measure_audio
 from frame_checks.audio_checker import AudioChecker, wav_bytes
 from frame_checks.audio_judge import AUDIO_FLAGS, AudioState
-from frame_checks.audio_source import decode_pushed_audio
+from frame_checks.audio_source import AudioSource, decode_pushed_audio
 
 RATE = ANALYSIS_RATE
 CLIP_SECONDS = 30.0
@@ -407,6 +407,38 @@ def timing(material: Material) -> dict[str, float]:
             figures["ffmpeg_astats_silencedetect_ms_per_second"] = round(
                 (time.perf_counter() - started) / 600 * 1000, 3
             )
+            # What a venue's stream costs to decode: AAC, 48 kHz stereo, resampled to 16 kHz mono.
+            aac = Path(folder) / "venue.m4a"
+            subprocess.run(
+                [
+                    "ffmpeg",
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-i",
+                    str(path),
+                    "-t",
+                    "60",
+                    "-ar",
+                    "48000",
+                    "-ac",
+                    "2",
+                    "-c:a",
+                    "aac",
+                    "-b:a",
+                    "96k",
+                    str(aac),
+                ],
+                check=True,
+            )
+            best_decode = math.inf
+            for _ in range(3):
+                started = time.perf_counter()
+                with AudioSource(aac) as source:
+                    heard = sum(chunk.samples.size for chunk in source.chunks())
+                best_decode = min(best_decode, time.perf_counter() - started)
+            figures["decode_aac_ms_per_second"] = round(best_decode / (heard / RATE) * 1000, 3)
     return figures
 
 
@@ -467,6 +499,11 @@ def main() -> int:
         + (
             f"; FFmpeg astats+silencedetect {speed['ffmpeg_astats_silencedetect_ms_per_second']} ms"
             if "ffmpeg_astats_silencedetect_ms_per_second" in speed
+            else ""
+        )
+        + (
+            f"; decoding AAC 48 kHz stereo with PyAV {speed['decode_aac_ms_per_second']} ms"
+            if "decode_aac_ms_per_second" in speed
             else ""
         )
     )
