@@ -169,3 +169,18 @@ def test_wav_bytes_round_trip() -> None:
     with wave.open(io.BytesIO(data)) as clip:
         frames = np.frombuffer(clip.readframes(4), dtype="<i2")
     assert frames.tolist() == [0, 16383, -32767, 32767]
+
+
+def test_48k_sound_is_brought_down_without_aliases_whatever_the_chunks() -> None:
+    from frame_checks.audio_source import _Decimator
+
+    t = np.arange(48_000 * 2) / 48_000
+    inside = (0.5 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
+    above = (0.5 * np.sin(2 * np.pi * 12_000 * t)).astype(np.float32)  # would fold to 4 kHz
+    kept = _Decimator(3).feed(inside)
+    assert kept.size == 32_000
+    assert measure_audio(kept[16_000:]).rms_dbfs == pytest.approx(-6, abs=0.2)
+    assert measure_audio(_Decimator(3).feed(above)[16_000:]).rms_dbfs < -40
+    pieces = _Decimator(3)
+    chunked = np.concatenate([pieces.feed(c) for c in np.array_split(inside, 41)])
+    assert np.allclose(chunked, kept, atol=1e-6)
