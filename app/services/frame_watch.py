@@ -61,12 +61,18 @@ class FrameWatch:
         self._beating = threading.Event()
         self._heart: threading.Thread | None = None
         self._statuses: dict[str, StatusDebounce] = {}
+        # The heartbeat thread and a request that changed a source both sync: one at a time.
+        self._syncing = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def sync_sources(self) -> int:
         """Follow exactly the enabled venue sources that have a URL, as configured now (new
         ones start, removed or changed ones restart or stop); returns how many are followed."""
+        with self._syncing:
+            return self._sync_sources()
+
+    def _sync_sources(self) -> int:
         with self.db.read() as session:
             configured = flag_repo.sources(session)
         wanted = {
