@@ -139,8 +139,9 @@ def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
 def test_two_sampler_processes_share_and_one_killed_is_taken_over(
     client: TestClient, database_url: str, tmp_path: Any
 ) -> None:
-    """Real `vcwatch sampler` processes on one database: both follow venues, none twice; the one
-    killed (SIGKILL: no clean release) loses its venues to the other, shown on the venues list."""
+    """Real `vcwatch sampler` processes on one database (beside the test's own app, which samples
+    too): each follows its share; the one killed (SIGKILL: no clean release) loses its venues to
+    the others, as the venues list shows."""
     import os
     import signal
     import subprocess
@@ -184,16 +185,22 @@ def test_two_sampler_processes_share_and_one_killed_is_taken_over(
 
     seen: list[dict[str, str | None]] = []
 
+    # The test's own app is a sampler too (`vcwatch serve` shares the venues on PostgreSQL).
     def shared() -> bool:
         seen.append(holders())
-        return set(seen[-1].values()) == {"north", "south"}
+        names = set(seen[-1].values())
+        return {"north", "south"} <= names and None not in names
 
     try:
         # Starting a sampler (imports, first heartbeat) is slow on a busy machine.
-        assert wait_for(shared, within=120)
+        assert wait_for(shared, within=120), seen[-3:]
         os.kill(processes["north"].pid, signal.SIGKILL)
         processes["north"].wait(10)
-        assert wait_for(lambda: set(holders().values()) == {"south"}, within=60)
+        assert wait_for(
+            lambda: "north" not in holders().values() and None not in holders().values(),
+            within=60,
+        )
+        assert "south" in holders().values()
     finally:
         for process in processes.values():
             if process.poll() is None:
