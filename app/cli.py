@@ -203,17 +203,29 @@ def cmd_sampler(args: argparse.Namespace) -> int:
     from app.services.frame_watch import FrameWatch
 
     with open_database() as db:
-        try:
-            claim = locks.claim(db, "vcwatch-sampler")
-        except LookupError:
-            print("vcwatch sampler: another process samples the venues already", file=sys.stderr)
-            return 1
         watch = FrameWatch(db, get_settings())
+        claim = None
+        if db.is_sqlite:
+            # SQLite serves one process: one sampler follows every venue.
+            try:
+                claim = locks.claim(db, "vcwatch-sampler")
+            except LookupError:
+                print(
+                    "vcwatch sampler: another process samples the venues already", file=sys.stderr
+                )
+                return 1
+        else:
+            name = watch.share(name=args.name or "")
+            print(f"sampler {name}: sharing the venues with the other samplers", flush=True)
         try:
             while True:
-                count = watch.sync_sources()
+                count = watch.sync_sources() if db.is_sqlite else len(watch.followed)
                 print(f"following {count} venue source(s)", flush=True)
-                time.sleep(args.refresh)
+                # Audio states change by the minute during a meeting: taken up every 2 s.
+                deadline = time.monotonic() + args.refresh
+                while time.monotonic() < deadline:
+                    time.sleep(min(2.0, max(0.0, deadline - time.monotonic())))
+                    watch.audio.sync_states()
         except KeyboardInterrupt:
             return 0
         finally:
@@ -302,6 +314,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sampler.add_argument(
         "--refresh", type=float, default=30.0, help="seconds between re-reading the sources"
+    )
+    sampler.add_argument(
+        "--name",
+        help="this sampler's name on the venues page (PostgreSQL; default host:pid)",
     )
     sampler.set_defaults(run=cmd_sampler)
 

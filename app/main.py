@@ -54,8 +54,13 @@ API_ROUTERS = (
 
 
 def start_sampling(db: Database, settings: Settings, frame_watch: FrameWatch) -> Connection | None:
-    """Sample the venues' sources in this process if it holds the sampling claim."""
+    """Sample the venues' sources in this process: on PostgreSQL its share of them (leases, so
+    that every server process and `vcwatch sampler` on any machine takes part); on SQLite all of
+    them, if it holds the single sampling claim."""
     if settings.sampler == "off":
+        return None
+    if not db.is_sqlite:
+        frame_watch.share()
         return None
     try:
         held = locks.claim(db, "vcwatch-sampler")

@@ -56,7 +56,15 @@ class Settings(BaseSettings):
     )
     source_allowed_hosts: list[str] = Field(default_factory=list)
     source_file_folder: Path | None = None
+    audio_thresholds: dict[str, float] = Field(default_factory=dict)
+    audio_clip_seconds: float = Field(default=6.0, ge=1.0, le=30.0)
+    max_audio_upload_bytes: int = 6 * 1024 * 1024
+    max_audio_push_seconds: float = Field(default=30.0, gt=0, le=120.0)
+    status_settle_seconds: float = 30.0
     sampler: Literal["on", "off"] = "on"
+    sampler_name: str = ""  # defaults to host:pid; shown on the venues page
+    sampler_lease_seconds: float = 15.0
+    sampler_heartbeat_seconds: float = 5.0
     ws_max_message_bytes: int = 64 * 1024
     ws_messages_per_second: int = 20
     ws_session_check_seconds: float = 10.0

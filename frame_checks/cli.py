@@ -2,12 +2,14 @@
 each sample measured and which flags it would raise.
 
     vcwatch check-frames SOURCE [--reference IMAGE] [--interval SECONDS] [--json]
+                               [--audio [--audio-state speaking|muted|testing]]
     python -m frame_checks SOURCE …
 
 Invariant: the tool only reads; it writes nothing but its report to standard output (errors to
 standard error) and uses the same checks, thresholds and N-hits rule as the sampler. With
 `--json` every sample is one line `{"t": …, "metrics": {…}, "flags": […]}`, `t` being the
-source's own timestamp in seconds and `flags` the flags active after that sample.
+source's own timestamp in seconds and `flags` the flags active after that sample. With
+`--audio` the sound's windows are lines of their own among them (see `audio_cli`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from . import audio_cli
+from .audio_judge import AudioThresholdError
+from .audio_source import AudioPushError
 from .decode import JPEG_SIGNATURE, PNG_SIGNATURE, FrameError, decode_frame
 from .judge import Metric, ThresholdError, Thresholds
 from .measure import MeasureError, Reference
@@ -63,6 +68,7 @@ def build_parser(prog: str) -> argparse.ArgumentParser:
         default=10.0,
         help="open and read timeout for streams (default 10)",
     )
+    audio_cli.add_arguments(parser)
     return parser
 
 
@@ -79,14 +85,32 @@ def main(argv: Sequence[str] | None = None, *, prog: str = "python -m frame_chec
     try:
         reference = _load_reference(args.reference) if args.reference else None
         checker = VenueChecker(thresholds=thresholds, reference=reference)
-        for result in _samples(args.source, checker, args.interval, args.timeout, args.limit):
-            _print(result, out, as_json=args.json)
-    except (SourceError, FrameError, MeasureError, OSError) as error:
+        if args.audio:
+            _with_audio(args, checker, out)
+        else:
+            for result in _samples(args.source, checker, args.interval, args.timeout, args.limit):
+                _print(result, out, as_json=args.json)
+    except (AudioThresholdError, ValueError) as error:
+        parser.error(str(error))
+    except (SourceError, FrameError, MeasureError, AudioPushError, OSError) as error:
         print(f"{prog}: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _with_audio(args: argparse.Namespace, checker: VenueChecker, out: TextIO) -> None:
+    listener = audio_cli.checker_from(args, audio_cli.parse_overrides(args.audio_threshold))
+    audio = audio_cli.windows(args.source, listener, timeout=args.timeout, limit=args.limit)
+    video: Iterator[SampleResult] = iter(())
+    if not _is_image_file(args.source) and audio_cli.has_video(args.source):
+        video = _samples(args.source, checker, args.interval, args.timeout, args.limit)
+    for item in audio_cli.merged(video, audio, at=lambda result: result.at):
+        if isinstance(item, SampleResult):
+            _print(item, out, as_json=args.json)
+        else:
+            audio_cli.print_window(item, out, as_json=args.json)
 
 
 def _overrides(pairs: Sequence[str]) -> dict[str, object]:

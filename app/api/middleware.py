@@ -27,6 +27,7 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], Callable[[Settings], int]], ...]
     ("POST", re.compile(r"/api/evidence"), lambda s: s.max_upload_bytes),
     ("PUT", re.compile(r"/api/venues/[^/]+/reference"), lambda s: s.max_upload_bytes),
     ("POST", re.compile(r"/api/venues/[^/]+/frames"), lambda s: s.max_upload_bytes),
+    ("POST", re.compile(r"/api/venues/[^/]+/audio"), lambda s: s.max_audio_upload_bytes),
 )
 
 

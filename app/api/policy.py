@@ -119,6 +119,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/venues/{code}/reference"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("PUT", "/api/venues/{code}/reference"): allow(ADMIN, CONTROLLER),
     ("POST", "/api/venues/{code}/frames"): allow(ADMIN, CONTROLLER),
+    ("POST", "/api/venues/{code}/audio"): allow(ADMIN, CONTROLLER),
+    ("PUT", "/api/venues/{code}/audio-state"): allow(ADMIN, CONTROLLER),
     ("GET", "/api/flags"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("GET", "/api/flags/{flag_id}"): allow(ADMIN, CONTROLLER, REVIEWER),
     ("POST", "/api/flags/{flag_id}/confirm"): allow(ADMIN, CONTROLLER),

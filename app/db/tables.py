@@ -293,6 +293,12 @@ class VenueSource(SQLModel, table=True):
     reference_set_by: str | None = Field(default=None, max_length=64)
     status: str = Field(default="unknown", max_length=16)
     status_at: datetime | None = moment(nullable=True)
+    # 静音收听 / 发言 / 调试: what the venue's sound is judged against (set from the console).
+    audio_state: str = Field(
+        default="muted", max_length=16, sa_column_kwargs={"server_default": "muted"}
+    )
+    audio_state_at: datetime | None = moment(nullable=True)
+    audio_state_by: str | None = Field(default=None, max_length=64)
 
 
 class FrameFlag(SQLModel, table=True):
@@ -308,6 +314,7 @@ class FrameFlag(SQLModel, table=True):
     basis: str | None = Field(default=None, max_length=16)
     metrics: dict[str, Any] = json_column()
     snapshot: str | None = Field(default=None, max_length=64)
+    clip: str | None = Field(default=None, max_length=64)
     raised_at: datetime = moment()
     cleared_at: datetime | None = moment(nullable=True)
     status: str = Field(default="open", max_length=16)
@@ -315,3 +322,40 @@ class FrameFlag(SQLModel, table=True):
     decided_at: datetime | None = moment(nullable=True)
     decision_note: str | None = Field(default=None, max_length=500)
     incident_id: int | None = reference("incident.id", nullable=True, index=False)
+
+
+class SamplerLease(SQLModel, table=True):
+    """Which `vcwatch sampler` follows a venue (PostgreSQL): held while its heartbeat is fresh."""
+
+    __tablename__ = "sampler_lease"
+
+    unit_id: int = Field(sa_column=Column(Integer, ForeignKey("unit.id"), primary_key=True))
+    sampler: str | None = Field(default=None, max_length=128)
+    acquired_at: datetime | None = moment(nullable=True)
+    heartbeat_at: datetime | None = moment(nullable=True)
+
+
+class SamplerHeartbeat(SQLModel, table=True):
+    """A running sampler, seen by the others so that they leave it its share of the venues."""
+
+    __tablename__ = "sampler_heartbeat"
+
+    sampler: str = Field(sa_column=Column(String(128), primary_key=True))
+    started_at: datetime = moment()
+    heartbeat_at: datetime = moment()
+
+
+class VenueStatusPeriod(SQLModel, table=True):
+    """A stretch of one signal status of a venue's source; failures while offline are counted,
+    not written one by one."""
+
+    __tablename__ = "venue_status_period"
+    __table_args__ = (Index("ix_venue_status_period_unit_started", "unit_id", "started_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    unit_id: int = reference("unit.id", index=False)
+    status: str = Field(max_length=16)
+    started_at: datetime = moment()
+    ended_at: datetime | None = moment(nullable=True)
+    failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    detail: str | None = Field(default=None, max_length=200)

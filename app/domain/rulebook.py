@@ -17,6 +17,9 @@ from typing import Any
 
 DERIVED_RULES = frozenset({"hd_rooms", "room_equipment", "staffing"})
 FLAG_KINDS = ("dark", "black", "frozen", "blurred", "tilted", "moved")
+# Audio flags (frame_checks.audio_judge); `silent` maps to no type: it suggests a note on the
+# venue's 音频设备, never an interference incident.
+AUDIO_FLAG_KINDS = ("leak", "feedback", "hum", "clipping", "noise", "silent")
 TWO_PLACES = Decimal("0.01")
 
 
@@ -174,7 +177,7 @@ def parse_rulebook(data: Any) -> Rulebook:
     if not isinstance(flag_types, dict):
         raise RulebookError("rulebook.flag_types: must be an object of flag kind → type code")
     for kind, type_code in flag_types.items():
-        if kind not in FLAG_KINDS:
+        if kind not in FLAG_KINDS + AUDIO_FLAG_KINDS:
             raise RulebookError(f"rulebook.flag_types.{kind}: unknown flag kind")
         if not isinstance(type_code, str) or type_code not in type_owner:
             raise RulebookError(

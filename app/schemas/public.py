@@ -323,6 +323,7 @@ class FlagPublic(BaseModel):
     basis: str | None
     metrics: dict[str, object]
     snapshot: str | None
+    clip: str | None = None
     raised_at: Moment
     cleared_at: Moment | None
     status: str
@@ -345,3 +346,9 @@ class VenuePublic(BaseModel):
     last_sample_at: Moment | None
     status: str
     status_at: Moment | None
+    offline_since: Moment | None = None
+    offline_failures: int = 0
+    audio_state: str = "muted"
+    audio_state_at: Moment | None = None
+    audio_state_by: str | None = None
+    sampler: str | None = None

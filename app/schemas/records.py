@@ -50,7 +50,8 @@ Checkpoint = Literal["half_day", "two_hours"]
 Source = Literal["online_monitoring", "onsite_inspection", "self_report"]
 Level = Literal["city", "county"]
 Edition = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
-EvidenceName = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}\.jpg$")]
+# A snapshot, or the audio clip of an audio-check flag confirmed into an incident.
+EvidenceName = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}\.(jpg|wav)$")]
 
 
 class Record(BaseModel):

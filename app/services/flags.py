@@ -2,7 +2,10 @@
 
 Invariants: a flag never deducts by itself; confirming a flag makes exactly one incident (its key
 is derived from the flag), of the type the period's edition maps the flag's kind to, with the
-flag's snapshot as evidence; a venue has at most one open flag of a kind.
+flag's audio clip (audio kinds) or snapshot as evidence; a venue has at most one open flag of a
+kind. A flag raised outside any meeting is confirmed the same way, into an incident without a
+meeting. A kind the edition maps to no type (`silent`: no sound where sound was expected) never
+becomes an incident: confirming it notes the fault against the venue's 音频设备 (status `noted`).
 """
 
 from __future__ import annotations
@@ -34,7 +37,16 @@ KIND_NAMES = {
     "blurred": "画面模糊",
     "tilted": "画面偏转",
     "moved": "画面移动/取景变化",
+    "leak": "静音时有声音外泄",
+    "feedback": "啸叫",
+    "hum": "电流声（50 Hz 交流声）",
+    "clipping": "声音削波失真",
+    "noise": "背景噪声过大",
+    "silent": "无声音",
 }
+AUDIO_KINDS = frozenset({"leak", "feedback", "hum", "clipping", "noise", "silent"})
+EQUIPMENT_NOTE = "音频设备：{kind}（{state}）"
+STATE_NAMES = {"muted": "静音收听", "speaking": "发言", "testing": "调试"}
 
 
 def public(row: FlagRow) -> FlagPublic:
@@ -48,6 +60,7 @@ def public(row: FlagRow) -> FlagPublic:
         basis=flag.basis,
         metrics=flag.metrics,
         snapshot=flag.snapshot,
+        clip=flag.clip,
         raised_at=iso(flag.raised_at),
         cleared_at=iso(flag.cleared_at) if flag.cleared_at else None,
         status=flag.status,
@@ -85,6 +98,7 @@ def raise_flag(
     metrics: dict[str, Any],
     snapshot: str | None,
     at: datetime,
+    clip: str | None = None,
 ) -> FlagPublic | None:
     """Open a flag unless the venue already has an open one of that kind."""
     with db.write() as tx:
@@ -101,6 +115,7 @@ def raise_flag(
             basis=basis,
             metrics=metrics,
             snapshot=snapshot,
+            clip=clip,
             raised_at=at,
         )
         session.add(flag)
@@ -155,8 +170,11 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
         row = _require_open(session, flag_id)
         flag = row.flag
         _, rulebook = period_of_year(session, assessment_year(flag.raised_at), field="raised_at")
-        type_code = rulebook.flag_types[flag.kind]
+        type_code = rulebook.flag_types.get(flag.kind)
         text = KIND_NAMES.get(flag.kind, flag.kind)
+        if type_code is None:
+            return _note_equipment(session, actor=actor, row=row, note=note, text=text)
+        source = "音频检测" if flag.kind in AUDIO_KINDS else "画面检测"
         added = add_incident(
             session,
             actor=actor,
@@ -166,9 +184,9 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
                 type=type_code,
                 meeting=row.meeting,
                 at=flag.raised_at,
-                note=f"画面检测：{text}" + (f"；{note}" if note else ""),
+                note=f"{source}：{text}" + (f"；{note}" if note else ""),
                 source="online_monitoring",
-                evidence=flag.snapshot,
+                evidence=flag.clip or flag.snapshot,
             ),
         )
         flag.status, flag.decided_by, flag.decided_at = "confirmed", actor.username, utc_now()
@@ -183,6 +201,27 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
             after=result.model_dump(mode="json"),
         )
         return result
+
+
+def _note_equipment(
+    session: Session, *, actor: Actor, row: FlagRow, note: str | None, text: str
+) -> FlagPublic:
+    """A fault of the venue's audio equipment, not interference: noted, no incident."""
+    flag = row.flag
+    state = STATE_NAMES.get(flag.basis or "", flag.basis or "")
+    equipment = EQUIPMENT_NOTE.format(kind=text, state=state)
+    flag.status, flag.decided_by, flag.decided_at = "noted", actor.username, utc_now()
+    flag.decision_note = equipment + (f"；{note}" if note else "")
+    result = _event(session, flag, kind="flag.noted", actor=actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="flag.noted",
+        entity="flag",
+        entity_key=str(flag.id),
+        after=result.model_dump(mode="json"),
+    )
+    return result
 
 
 def dismiss_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) -> FlagPublic:
@@ -211,10 +250,17 @@ def list_flags(
     units: Sequence[str],
     limit: int,
     offset: int,
+    outside_meeting: bool = False,
 ) -> Page[FlagPublic]:
     with db.read() as session:
         rows, total = flag_repo.listing(
-            session, status=status, meeting=meeting, units=units, limit=limit, offset=offset
+            session,
+            status=status,
+            meeting=meeting,
+            units=units,
+            limit=limit,
+            offset=offset,
+            outside_meeting=outside_meeting,
         )
         return Page[FlagPublic](
             items=[public(r) for r in rows], total=total, limit=limit, offset=offset

@@ -3,19 +3,23 @@
 Invariants: the checks run on the sampler's worker threads or the request's thread pool, never on
 the event loop; a flag reaches the database only through `flags.raise_flag` (one open flag per
 venue and kind) and deducts nothing; a venue's thresholds are the deployment's, overridden by the
-venue's own.
+venue's own. The venues' sound is followed alongside (`audio_watch`). Only debounced changes of
+a source's status are recorded (`status_debounce`). On PostgreSQL several processes share the
+venues through leases (`sampler_leases`): each follows only the venues it holds.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from app.db.engine import Database
 from app.db.repositories import venues as venue_repo
 from app.services import flags, venues
+from app.services.audio_watch import AudioWatch
 from app.services.context import Actor, utc_now
 from app.services.errors import Invalid, ServiceError
 from app.services.images import (
@@ -25,7 +29,9 @@ from app.services.images import (
     check_structure,
     store,
 )
+from app.services.sampler_leases import LeaseKeeper
 from app.services.source_urls import masked, source_url_problem
+from app.services.status_debounce import StatusDebounce, StatusDecision
 from app.settings import Settings
 from frame_checks import (
     FrameError,
@@ -57,12 +63,23 @@ class FrameWatch:
         self._following: dict[str, tuple[str | None, float]] = {}
         self._sampling = False
         self._lock = threading.Lock()
+        self.audio = AudioWatch(db, settings)
+        self.keeper: LeaseKeeper | None = None
+        self._beating = threading.Event()
+        self._heart: threading.Thread | None = None
+        self._statuses: dict[str, StatusDebounce] = {}
+        # The heartbeat thread and a request that changed a source both sync: one at a time.
+        self._syncing = threading.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def sync_sources(self) -> int:
         """Follow exactly the enabled venue sources that have a URL, as configured now (new
         ones start, removed or changed ones restart or stop); returns how many are followed."""
+        with self._syncing:
+            return self._sync_sources()
+
+    def _sync_sources(self) -> int:
         with self.db.read() as session:
             configured = venue_repo.sources(session)
         wanted = {
@@ -70,6 +87,9 @@ class FrameWatch:
             for source, code, _ in configured
             if source.enabled and source.url and self._may_open(code, source.url)
         }
+        if self.keeper is not None:
+            held = self.keeper.beat(wanted)
+            wanted = {code: value for code, value in wanted.items() if code in held}
         for code, running in list(self._following.items()):
             if code not in wanted or wanted[code][:2] != running:
                 self.sampler.unwatch(code)
@@ -80,6 +100,8 @@ class FrameWatch:
             checker = self._checker(code, source.thresholds, source.reference)
             self.sampler.watch(code, url, interval=interval, checker=checker)
             self._following[code] = (url, interval)
+        self.audio.follow({code: url for code, (url, _) in self._following.items() if url})
+        self.audio.sync_states()
         self._sampling = True
         return len(self._following)
 
@@ -90,16 +112,54 @@ class FrameWatch:
             log.warning("venue %s: source %s not sampled: %s", code, masked(url), problem)
         return problem is None
 
+    def share(self, *, name: str = "") -> str:
+        """Share the venues with other processes through leases (PostgreSQL), renewed by a
+        heartbeat thread that also takes up changes of the sources; returns this sampler's name."""
+        self.keeper = LeaseKeeper(
+            self.db,
+            name=name or self.settings.sampler_name,
+            lease_seconds=self.settings.sampler_lease_seconds,
+        )
+        self._beating.clear()
+        self._heart = threading.Thread(target=self._beat, name="sampler-heartbeat", daemon=True)
+        self.sync_sources()
+        self._heart.start()
+        return self.keeper.name
+
+    def _beat(self) -> None:
+        while not self._beating.wait(self.settings.sampler_heartbeat_seconds):
+            try:
+                self.sync_sources()
+            except Exception:
+                # A database that is away for a moment: the leases lapse, others take over.
+                log.exception("sampler heartbeat failed")
+
+    @property
+    def followed(self) -> list[str]:
+        """The venues this process samples now."""
+        return sorted(self._following)
+
     @property
     def following(self) -> bool:
         """Whether this process samples the venues' sources."""
         return self._sampling
 
     def stop(self) -> None:
+        self._beating.set()
+        if self._heart is not None:
+            self._heart.join()
+            self._heart = None
         self.sampler.stop()
+        self.audio.stop()
         self.sampler = Sampler(on_sample=self.sampled, on_status=self.status_changed)
         self._following.clear()
         self._sampling = False
+        if self.keeper is not None:
+            try:
+                self.keeper.release()
+            except Exception:
+                log.exception("sampler leases not released (they lapse by themselves)")
+            self.keeper = None
 
     def _checker(
         self, code: str, overrides: dict[str, Any], reference_name: str | None
@@ -165,6 +225,7 @@ class FrameWatch:
     # -- callbacks from the sampler (worker threads) -------------------------------------
 
     def sampled(self, code: str, result: SampleResult) -> None:
+        self._status_decided(code, self._debounce(code).alive(at=time.monotonic()), "")
         try:
             if result.frame is not None:
                 venues.keep_sample(self.settings, code, encode_jpeg(result.frame))
@@ -198,12 +259,31 @@ class FrameWatch:
         )
 
     def status_changed(self, code: str, status: SourceStatus) -> None:
+        name = STATUS_NAMES.get(status.state)
+        if name is None:
+            return  # connecting / stopped: not a status of the feed
+        decision = self._debounce(code).report(name, at=time.monotonic())
+        self._status_decided(code, decision, status.detail)
+
+    def _debounce(self, code: str) -> StatusDebounce:
+        with self._lock:
+            debounce = self._statuses.get(code)
+            if debounce is None:
+                debounce = StatusDebounce(settle_seconds=self.settings.status_settle_seconds)
+                self._statuses[code] = debounce
+            return debounce
+
+    def _status_decided(self, code: str, decision: StatusDecision | None, detail: str) -> None:
+        if decision is None:
+            return
         try:
-            venues.set_status(
+            venues.record_status(
                 self.db,
                 actor=SAMPLER,
                 unit_code=code,
-                status=STATUS_NAMES.get(status.state, "unknown"),
+                change=decision.change,
+                status=decision.status,
+                detail=detail,
                 at=utc_now(),
             )
         except ServiceError as error:

@@ -37,6 +37,9 @@ BOUNDED = settings(
 )
 # Examples and fuzzing only: the coverage phase adds hundreds of cases per large body.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+# Pushed audio windows are raw bytes, like the images.
+for media_type in ("audio/wav", "audio/L16"):
+    schemathesis.serializer.alias(media_type, "application/octet-stream")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.domain.rulebook import (
+    AUDIO_FLAG_KINDS,
     FLAG_KINDS,
     RulebookError,
     available_editions,
@@ -213,7 +214,13 @@ def test_flag_kind_maps_to_the_type_of_design(edition: str, kind: str, type_code
 
 @pytest.mark.parametrize("edition", ["2017", "2019"])
 def test_every_flag_kind_is_mapped(edition: str) -> None:
-    assert set(load_edition(edition).flag_types) == set(FLAG_KINDS)
+    """Every picture kind maps to a type; every audio kind to 无关音视频干扰, except `silent`,
+    which is a note on the venue's audio equipment, never an incident."""
+    flag_types = load_edition(edition).flag_types
+    assert set(flag_types) == set(FLAG_KINDS) | (set(AUDIO_FLAG_KINDS) - {"silent"})
+    assert {flag_types[kind] for kind in AUDIO_FLAG_KINDS if kind != "silent"} == {
+        "venue.interference"
+    }
 
 
 def test_unknown_edition_is_a_key_error() -> None:

@@ -12,7 +12,7 @@ from app.api.uploads import read_limited
 from app.services import evidence
 
 router = APIRouter(tags=["evidence"])
-EvidenceName = Annotated[str, Path(pattern=r"^[0-9a-f]{32}\.jpg$")]
+EvidenceName = Annotated[str, Path(pattern=r"^[0-9a-f]{32}\.(jpg|wav)$")]
 IMAGE_BODY = {
     "requestBody": {
         "required": True,
@@ -42,7 +42,13 @@ async def upload_evidence(
 @router.get(
     "/api/evidence/{name}",
     response_class=FileResponse,
-    responses={200: {"content": {"image/jpeg": {}}, "description": "The stored image"}},
+    responses={
+        200: {
+            "content": {"image/jpeg": {}, "audio/wav": {}},
+            "description": "The stored image, or the audio clip of an audio-check flag",
+        }
+    },
 )
 def get_evidence(name: EvidenceName, settings: SettingsDep) -> FileResponse:
-    return FileResponse(evidence.path_of(settings=settings, name=name), media_type="image/jpeg")
+    media_type = "audio/wav" if name.endswith(".wav") else "image/jpeg"
+    return FileResponse(evidence.path_of(settings=settings, name=name), media_type=media_type)

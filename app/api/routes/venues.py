@@ -51,6 +51,37 @@ class VenueUpdate(BaseModel):
     ] = Field(default_factory=dict, max_length=40)
 
 
+class AudioStateUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    state: Literal["muted", "speaking", "testing"]
+
+
+AUDIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "audio/wav": {"schema": {"type": "string", "format": "binary"}},
+            "audio/L16": {"schema": {"type": "string", "format": "binary"}},
+        },
+    }
+}
+
+
+class AudioWindowChecked(BaseModel):
+    t: float
+    metrics: dict[str, object]
+    hits: list[str]
+    flags: list[str]
+
+
+class AudioChecked(BaseModel):
+    unit: str
+    audio_state: str
+    windows: list[AudioWindowChecked]
+    pending_seconds: float
+    """Sound kept for the next window (a window is judged once it is complete)."""
+
+
 class Decision(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: ShortText | None = None
@@ -148,16 +179,72 @@ async def post_frame(
     )
 
 
+@router.put("/api/venues/{code}/audio-state")
+def set_audio_state(
+    request: Request,
+    db: DbDep,
+    actor: ActorDep,
+    settings: SettingsDep,
+    code: UnitCodePath,
+    body: AudioStateUpdate,
+) -> VenuePublic:
+    """静音收听 (muted) / 发言 (speaking) / 调试 (testing): what the venue's sound is judged
+    against from now on."""
+    venue = venues.set_audio_state(
+        db, actor=actor, settings=settings, unit_code=code, state=body.state
+    )
+    request.app.state.frame_watch.audio.set_state(code, body.state)
+    return venue
+
+
+@router.post("/api/venues/{code}/audio", openapi_extra=AUDIO_BODY)
+async def post_audio(
+    request: Request, db: DbDep, settings: SettingsDep, code: UnitCodePath
+) -> AudioChecked:
+    """A window of sound from an external grabber (16-bit PCM: a WAV, or raw `audio/L16;
+    rate=…; channels=…`), judged at once against the venue's audio state; flags are raised
+    after N windows in a row."""
+    data = await read_limited(request, limit=settings.max_audio_upload_bytes)
+    await run_in_threadpool(units.get_unit, db, code=code)
+    watch = request.app.state.frame_watch.audio
+    content_type = request.headers.get("content-type", "audio/wav")
+    results = await run_in_threadpool(watch.check_pushed, code, data, content_type=content_type)
+    venue = await run_in_threadpool(venues.get_venue, db, settings=settings, unit_code=code)
+    return AudioChecked(
+        unit=code,
+        audio_state=venue.audio_state,
+        windows=[
+            AudioWindowChecked(
+                t=round(result.at, 3),
+                metrics=dict(result.metrics),
+                hits=sorted(result.hits),
+                flags=list(result.flags),
+            )
+            for result in results
+        ],
+        pending_seconds=round(watch.pending_seconds(code), 3),
+    )
+
+
 @router.get("/api/flags")
 def list_flags(
     db: DbDep,
-    status: Annotated[Literal["open", "confirmed", "dismissed"] | None, Query()] = None,
+    status: Annotated[Literal["open", "confirmed", "dismissed", "noted"] | None, Query()] = None,
     meeting: Annotated[MeetingKey | None, Query()] = None,
+    outside_meeting: Annotated[bool, Query()] = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[FlagPublic]:
+    """`outside_meeting=true`: only the flags raised while no meeting was on (the venues
+    page's 画面检测 inbox)."""
     return flags.list_flags(
-        db, status=status, meeting=meeting, units=(), limit=limit, offset=offset
+        db,
+        status=status,
+        meeting=meeting,
+        units=(),
+        limit=limit,
+        offset=offset,
+        outside_meeting=outside_meeting,
     )
 
 

@@ -40,8 +40,11 @@ def listing(
     units: Sequence[str],
     limit: int,
     offset: int,
+    outside_meeting: bool = False,
 ) -> tuple[list[FlagRow], int]:
     query = _rows()
+    if outside_meeting:
+        query = query.where(col(FrameFlag.meeting_id).is_(None))
     if status is not None:
         query = query.where(col(FrameFlag.status) == status)
     if meeting is not None:

@@ -11,7 +11,9 @@
 // any deduction, only a grey "信号源离线" count.
 
 import { api, ApiError, describeError } from "../api.js";
+import "../checks/kinds.js";
 import { t } from "../i18n.js";
+import { clipPlayer } from "./audio.js";
 import { clear, clock, h } from "./dom.js";
 
 export const FLAG_KEYS = { confirm: "Y", dismiss: "X", down: "J", up: "K" };
@@ -43,6 +45,7 @@ export function metricLabel(key) {
 }
 
 export function metricText(key, value) {
+  if (key === "audio_state") return t(`audio.${value}`);
   if (typeof value === "boolean") return value ? "✓" : "✗";
   if (typeof value === "number" && Number.isFinite(value)) {
     const format = METRIC_FORMAT.get(key) || { digits: Number.isInteger(value) ? 0 : 2, scale: 1, unit: "" };
@@ -243,6 +246,7 @@ export class FlagsPanel {
         },
       }, h("img", { src: evidenceUrl(flag.snapshot), alt: "", loading: "lazy", decoding: "async" }))
       : h("span", { class: "flag-thumb none muted", text: t("flags.no_snapshot") });
+    const clip = flag.clip ? clipPlayer(flag.clip) : null;
     const actions = this.canWrite
       ? h("div", { class: "flag-actions" },
         h("button", {
@@ -295,6 +299,7 @@ export class FlagsPanel {
           : null,
         flag.basis === "line_angle" ? h("div", { class: "flag-basis", text: t("flags.basis.line_angle") }) : null,
         flag.cleared_at ? h("div", { class: "flag-cleared muted", text: t("flags.cleared", { at: clock(flag.cleared_at) }) }) : null,
+        clip,
         actions,
       ),
     );

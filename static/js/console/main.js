@@ -6,6 +6,7 @@ import { currentLang, t } from "../i18n.js";
 import { startPage } from "../shell.js";
 import { Connection } from "./connection.js";
 import { clear, h, hourMinute, isTextField, newKey, nowIso, shanghaiDay } from "./dom.js";
+import { AudioStates } from "./audio.js";
 import { FlagsPanel } from "./flags.js";
 import { Help } from "./help.js";
 import { MeetingPicker, defaultMeeting, meetingsAroundToday } from "./meetings.js";
@@ -95,6 +96,13 @@ const flags = new FlagsPanel({
   onLeave: leaveFlags,
 });
 
+const audio = new AudioStates({
+  root: $("audio-states"),
+  venues,
+  canWrite,
+  notify: (text, kind) => notices.show(text, { kind }),
+});
+
 function leaveFlags() {
   const composer = work.querySelector(".composer");
   if (mode === "incidents" && composer) composer.focus();
@@ -176,6 +184,7 @@ async function openMeeting(meeting) {
       const events = await api("GET", `/api/meetings/${key}/events?after=${after}&limit=${EVENTS_PAGE}`);
       state.applyEvents(events);
       flags.applyEvents(events);
+      audio.applyEvents(events);
       if (events.length < EVENTS_PAGE) break;
       after = events[events.length - 1].seq;
     }
@@ -200,6 +209,7 @@ async function openMeeting(meeting) {
     onEvents: (events) => {
       state.applyEvents(events);
       flags.applyEvents(events);
+      audio.applyEvents(events);
     },
     onPolicyClose: checkSession,
   });
@@ -517,6 +527,7 @@ document.addEventListener("vcwatch:langchange", () => {
   picker.render();
   timeline.render();
   flags.render();
+  audio.render();
   showWork();
   renderConnection();
 });
@@ -527,6 +538,7 @@ async function pollVenues() {
   try {
     const list = await api("GET", "/api/venues");
     flags.setVenues(list);
+    audio.setVenues(list);
     tagging.setOffline(list.filter((venue) => venue.status === "offline").map((venue) => venue.unit));
   } catch {
     // The next poll tries again; the connection indicator tells of a lost network.

@@ -37,9 +37,9 @@ export class MeetingState extends EventTarget {
       this.mergeMark(event.data);
       // Late and absent marks carry an incident, which has a row of its own.
       if (!event.data.incident) this.notes.push(this.note(event));
-    } else if (String(event.kind).startsWith("flag.")) {
-      // Frame-check flags have a panel of their own; the timeline notes only the decisions (a
-      // confirmed one also shows as its incident).
+    } else if (String(event.kind).startsWith("flag.") || event.kind === "venue.audio_state") {
+      // Frame-check flags and the venues' audio states have panels of their own; the timeline
+      // notes only the flags' decisions (a confirmed one also shows as its incident).
       if (event.kind === "flag.confirmed" || event.kind === "flag.dismissed") this.notes.push(this.note(event));
     } else {
       this.notes.push(this.note(event));

@@ -135,7 +135,14 @@ function render(dialog, incident, { reload, fileNow }) {
   const close = h("button", { type: "button", class: "quiet close", "aria-label": t("incident.close"), text: "×" });
   close.addEventListener("click", () => dialog.close());
 
-  const evidence = incident.evidence
+  const evidence = incident.evidence && incident.evidence.endsWith(".wav")
+    ? h(
+        "figure",
+        { class: "evidence" },
+        h("audio", { controls: true, preload: "none", src: evidenceUrl(incident.evidence), "aria-label": caption }),
+        h("figcaption", { class: "muted", text: caption }),
+      )
+    : incident.evidence
     ? h(
         "figure",
         { class: "evidence" },

@@ -187,7 +187,9 @@ export function createIncidentList(container, unit, { openObjections }) {
       h(
         "td",
         {},
-        incident.evidence
+        incident.evidence && incident.evidence.endsWith(".wav")
+          ? h("audio", { controls: true, preload: "none", src: evidenceUrl(incident.evidence), "aria-label": caption })
+          : incident.evidence
           ? h(
               "button",
               {

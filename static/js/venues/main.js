@@ -3,6 +3,8 @@ import { api } from "/static/js/api.js";
 import { register, t } from "/static/js/i18n.js";
 import { startPage } from "/static/js/shell.js";
 import { el } from "/static/js/county/dom.js";
+import { errorText } from "/static/js/checks/kinds.js";
+import { loadInbox, setupInbox, updateNames } from "/static/js/venues/inbox.js";
 
 register({
   "venues.title": ["会场画面与基准帧", "Venue pictures and reference frames"],
@@ -26,6 +28,11 @@ register({
   "venues.offline": ["信号源离线", "source offline"],
   "venues.unknown": ["未知", "unknown"],
   "venues.pushed": ["外部推送", "pushed frames"],
+  "venues.no_source": ["未配置", "no source"],
+  "venues.sampler": ["采样进程", "Sampler"],
+  "venues.no_sampler": ["—", "—"],
+  "venues.offline_since": ["自 {since} 起离线，失败 {count} 次", "offline since {since}, {count} failures"],
+  "venues.saved": ["信号源设置已保存", "Source settings saved"],
   "venues.none": ["未设定", "not set"],
   "venues.no_sample": ["尚无画面", "no picture yet"],
   "venues.reference_taken": ["基准帧已更新", "Reference frame updated"],
@@ -42,8 +49,24 @@ async function loadVenues() {
       "tr",
       { tabindex: "0", "aria-selected": venue.unit === selected ? "true" : "false" },
       el("td", {}, `${venue.name}（${venue.unit}）`),
-      el("td", {}, el("span", { class: `pill ${STATUS_CLASS[venue.status] || ""}` }, t(`venues.${venue.status}`))),
-      el("td", { class: "muted" }, venue.url || t("venues.pushed")),
+      el(
+        "td",
+        {},
+        el("span", { class: `pill ${STATUS_CLASS[venue.status] || ""}` }, t(`venues.${venue.status}`)),
+        venue.offline_since
+          ? el(
+              "div",
+              { class: "muted small offline-period" },
+              t("venues.offline_since", {
+                since: venue.offline_since.replace("T", " ").slice(5, 16),
+                count: String(venue.offline_failures),
+              }),
+            )
+          : null,
+      ),
+      el("td", { class: "muted" }, sourceText(venue)),
+      el("td", { class: "muted sampler" }, venue.sampler || t("venues.no_sampler")),
+      el("td", { class: "audio-state" }, t(`audio.${venue.audio_state}`)),
       el("td", {}, venue.reference ? venue.reference_set_at.replace("T", " ").slice(0, 16) : t("venues.none")),
     );
     row.dataset.unit = venue.unit;
@@ -55,7 +78,15 @@ async function loadVenues() {
     return row;
   });
   document.getElementById("venue-rows").replaceChildren(...rows);
+  updateNames(venues);
   return venues;
+}
+
+// Frames pushed by a grabber leave a sample without a source address; no address and no sample
+// means nothing is configured.
+function sourceText(venue) {
+  if (venue.url) return venue.url;
+  return venue.last_sample_at ? t("venues.pushed") : t("venues.no_source");
 }
 
 function showImage(image, url, caption, present, when) {
@@ -87,7 +118,9 @@ function showVenue(venue) {
     Boolean(venue.reference),
     venue.reference ? `${venue.reference_set_at} · ${venue.reference_set_by}` : "",
   );
-  document.getElementById("take-reference").disabled = !venue.last_sample_at;
+  const take = document.getElementById("take-reference");
+  take.hidden = account.role === "reviewer";
+  take.disabled = !venue.last_sample_at;
   const form = document.getElementById("source-form");
   form.hidden = account.role !== "admin";
   form.elements.url.value = venue.url || "";
@@ -104,7 +137,9 @@ async function refresh() {
 async function main() {
   const session = await startPage();
   account = session.account;
-  await loadVenues();
+  const venues = await loadVenues();
+  setupInbox({ venues, role: account.role });
+  await loadInbox();
   document.getElementById("take-reference").addEventListener("click", async () => {
     try {
       await api("PUT", `/api/venues/${selected}/reference`);
@@ -113,7 +148,7 @@ async function main() {
       status.textContent = t("venues.reference_taken");
       status.hidden = false;
     } catch (error) {
-      document.getElementById("detail-error").textContent = error.message;
+      document.getElementById("detail-error").textContent = errorText(error);
     }
   });
   document.getElementById("source-form").addEventListener("submit", async (event) => {
@@ -128,11 +163,17 @@ async function main() {
         },
       });
       await refresh();
+      const status = document.getElementById("detail-status");
+      status.textContent = t("venues.saved");
+      status.hidden = false;
     } catch (error) {
-      document.getElementById("detail-error").textContent = error.message;
+      document.getElementById("detail-error").textContent = errorText(error);
     }
   });
-  setInterval(() => loadVenues(), 5000);
+  setInterval(() => {
+    loadVenues();
+    loadInbox();
+  }, 5000);
 }
 
 main();
