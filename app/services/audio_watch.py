@@ -133,11 +133,13 @@ class AudioWatch:
         except AudioPushError as error:
             if error.reason == "too_long":
                 raise TooLarge(str(error), field="body", code="audio.too_long") from None
-            if error.reason in ("not_audio", "unsupported"):
-                raise UnsupportedAudio(
-                    str(error), field="body", code=f"audio.{error.reason}"
-                ) from None
-            raise Invalid(str(error), field="body", code=f"audio.{error.reason}") from None
+            if error.reason == "not_audio":
+                raise UnsupportedAudio(str(error), field="body", code="audio.not_audio") from None
+            if error.reason == "unsupported":
+                raise UnsupportedAudio(str(error), field="body", code="audio.unsupported") from None
+            if error.reason == "empty":
+                raise Invalid(str(error), field="body", code="audio.empty") from None
+            raise Invalid(str(error), field="body", code="audio.truncated") from None
         with self._lock:
             checker = self._pushed.get(code)
         if checker is None:

@@ -11,7 +11,6 @@ from sqlmodel import Session
 from app.db.repositories import periods as period_repo
 from app.services.errors import Conflict
 
-CODE = "period.finalized"
 
 
 def ensure_open(session: Session, *, year: int, field: str) -> None:
@@ -21,5 +20,5 @@ def ensure_open(session: Session, *, year: int, field: str) -> None:
         raise Conflict(
             f"year {year} is finalized (定稿); an admin reopens it before it can change",
             field=field,
-            code=CODE,
+            code="period.finalized",
         )

@@ -131,6 +131,7 @@ def _change_edition(
             f"period {period.year} has incidents of types the {update.edition} edition does "
             f"not list: {', '.join(missing)}",
             field="edition",
+            code="period.edition_mismatch",
         )
     before = {"edition": period.edition}
     period.edition = update.edition
@@ -148,13 +149,21 @@ def _change_edition(
 def put_period(db: Database, *, actor: Actor, year: int, update: PeriodUpdate) -> PeriodPublic:
     """Create a period, or change its edition or objection deadline (admin)."""
     if update.force and not update.reason:
-        raise Invalid("forcing an edition change needs a reason", field="reason")
+        raise Invalid(
+            "forcing an edition change needs a reason",
+            field="reason",
+            code="period.reason_required",
+        )
     with db.write() as tx:
         session = tx.session
         period = period_repo.by_year(session, year)
         if period is None:
             if update.edition is None:
-                raise Invalid(f"a new period {year} needs its edition", field="edition")
+                raise Invalid(
+                    f"a new period {year} needs its edition",
+                    field="edition",
+                    code="period.edition_required",
+                )
             rulebook_of(update.edition)
             period = _create(session, actor=actor, year=year, edition=update.edition)
         elif update.edition is not None and update.edition != period.edition:
@@ -164,6 +173,7 @@ def put_period(db: Database, *, actor: Actor, year: int, update: PeriodUpdate) -
                 raise Invalid(
                     "the objection deadline cannot lie before the year it concerns",
                     field="objection_deadline",
+                    code="period.deadline_before_year",
                 )
             if update.objection_deadline != period.objection_deadline:
                 before = objection_deadline(period).isoformat()

@@ -117,6 +117,7 @@ def check_hierarchy(
             raise Invalid(
                 f"unit {record.code} would be abolished before it is established",
                 field=f"{where}.abolished",
+                code="unit.abolished_before_established",
             )
     parents = dict(known_parents or {})
     parents.update({r.code: r.parent for r in records})
@@ -203,6 +204,7 @@ def upsert_units(session: Session, *, actor: Actor, records: list[UnitRecord]) -
             raise Invalid(
                 f"unit {record.code} would be abolished before it is established",
                 field="abolished",
+                code="unit.abolished_before_established",
             )
         if record.code in existing:
             old_unit, old_parent = existing[record.code]
@@ -254,11 +256,21 @@ def add_parent_changes(session: Session, *, actor: Actor, records: list[ParentCh
         where = f"parent_changes[{index}]"
         unit, parent = units.get(record.code), units.get(record.parent)
         if unit is None:
-            raise Invalid(f"unknown unit {record.code}", field=f"{where}.code")
+            raise Invalid(
+                f"unknown unit {record.code}", field=f"{where}.code", code="records.unknown_unit"
+            )
         if unit.level != "county":
-            raise Invalid(f"unit {record.code} is a city: it has no parent", field=f"{where}.code")
+            raise Invalid(
+                f"unit {record.code} is a city: it has no parent",
+                field=f"{where}.code",
+                code="unit.city_has_no_parent",
+            )
         if parent is None or parent.level != "city":
-            raise Invalid(f"parent {record.parent} is not a known city", field=f"{where}.parent")
+            raise Invalid(
+                f"parent {record.parent} is not a known city",
+                field=f"{where}.parent",
+                code="units.unknown_city",
+            )
         current = known.get((record.code, record.from_day))
         if current == record.parent:
             continue

@@ -2,7 +2,7 @@
 // objection deadline with the days left and the objections still open; reviewers and admins
 // finalize (confirming when objections are still open), only an admin reopens, with a reason.
 
-import { ApiError, api } from "../api.js";
+import { ApiError, api, describeError } from "../api.js";
 import { register, t } from "../i18n.js";
 import { clear, h, shanghaiMinute } from "./dom.js";
 import { notify } from "./notice.js";
@@ -25,21 +25,11 @@ register({
   "year.reopen": ["重新打开", "Reopen"],
   "year.finalized": ["{year}年度已定稿", "{year} is finalized"],
   "year.reopened": ["{year}年度已重新打开", "{year} is open again"],
-  "year.error.period.finalized": ["该年度已定稿，需管理员重新打开后才能修改", "This year is finalized; an admin reopens it before it can change"],
-  "year.error.period.open_objections": ["仍有未处理的申诉，请确认后再定稿", "Objections are still open: confirm to finalize"],
-  "year.error.period.not_finalized": ["该年度尚未定稿", "This year is not finalized"],
-  "year.error": ["操作未完成：{message}", "Not done: {message}"],
 });
 
 const canFinalize = () => ["admin", "reviewer"].includes(state.account?.role);
 const canReopen = () => state.account?.role === "admin";
 
-function errorText(error) {
-  const code = error instanceof ApiError ? error.detail?.[0]?.code : null;
-  const key = `year.error.${code}`;
-  const known = t(key);
-  return known !== key ? known : t("year.error", { message: error?.message ?? String(error) });
-}
 
 function objectionList(status) {
   if (!status.open_objections.length) return h("p", { class: "muted", text: t("year.noOpenObjections") });
@@ -77,7 +67,7 @@ function finalizeForm(container, status) {
       announceChange({ kind: "period.finalized" });
       await renderYearPanel(container);
     } catch (error) {
-      notify(errorText(error), { kind: "error" });
+      notify(describeError(error), { kind: "error" });
     }
   });
   return form;
@@ -99,7 +89,7 @@ function reopenForm(container, status) {
       announceChange({ kind: "period.reopened" });
       await renderYearPanel(container);
     } catch (error) {
-      notify(errorText(error), { kind: "error" });
+      notify(describeError(error), { kind: "error" });
     }
   });
   return form;
@@ -140,7 +130,7 @@ export async function renderYearPanel(container) {
     draw(container, await api("GET", `/api/periods/${state.year}/status`));
   } catch (error) {
     container.hidden = true;
-    if (!(error instanceof ApiError && error.status === 404)) notify(errorText(error), { kind: "error" });
+    if (!(error instanceof ApiError && error.status === 404)) notify(describeError(error), { kind: "error" });
   }
 }
 
