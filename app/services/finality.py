@@ -12,7 +12,6 @@ from app.db.repositories import periods as period_repo
 from app.services.errors import Conflict
 
 
-
 def ensure_open(session: Session, *, year: int, field: str) -> None:
     """Refuse (409 `period.finalized`) a write that would change a finalized year."""
     period = period_repo.by_year(session, year)

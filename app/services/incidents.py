@@ -16,9 +16,10 @@ from app.db.engine import Database
 from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import objections as objection_repo
+from app.db.repositories import periods as period_repo
 from app.db.repositories import units as unit_repo
 from app.db.repositories.incidents import IncidentFilter, IncidentRow
-from app.db.tables import Incident, Meeting, Period
+from app.db.tables import Incident, Meeting
 from app.domain import facts
 from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at, fits_meeting_year
 from app.domain.rulebook import Rulebook
@@ -293,7 +294,7 @@ def void_in(
     session: Session, *, actor: Actor, row: IncidentRow, reason: str, at: datetime
 ) -> IncidentPublic:
     incident = row.incident
-    period = session.get(Period, incident.period_id)
+    period = period_repo.by_id(session, period_id=incident.period_id)
     assert period is not None
     ensure_open(session, year=period.year, field="key")
     if incident.voided_at is not None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from app.db.engine import Database
 from app.db.repositories import objections as objection_repo
+from app.db.repositories import periods as period_repo
 from app.db.tables import Incident, Objection, Period
 from app.schemas.public import ObjectionPublic, Page
 from app.services import audit, meeting_events
@@ -127,7 +128,7 @@ def rule_on_objection(
 
 
 def _period_of(session: Session, incident: Incident) -> Period:
-    period = session.get(Period, incident.period_id)
+    period = period_repo.by_id(session, period_id=incident.period_id)
     assert period is not None
     return period
 

@@ -27,9 +27,9 @@ def test_the_incident_csv_names_who_logged_and_the_meeting(
     assert logged.status_code == 201, logged.text
     text = imported.get("/api/exports/incidents.csv", params={"year": 2019}).content
     rows = list(csv.DictReader(io.StringIO(text.decode("utf-8-sig"))))
-    (row,) = [r for r in rows if r["key"] == "named-1"]
-    assert row["logged_by_name"] == "王五"
-    assert row["source_name"] == "现场检查"
-    roll_calls = [r for r in rows if r["checkpoint"] == "half_day"]
-    assert roll_calls and all(r["checkpoint_name"] == "会前半天" for r in roll_calls)
-    assert all(r["meeting_title"] for r in roll_calls)
+    (row,) = [r for r in rows if r["编号"] == "named-1"]
+    assert row["记录人"] == "王五"
+    assert row["来源"] == "现场检查"
+    roll_calls = [r for r in rows if r["点名时段"] == "会前半天"]
+    assert roll_calls and all(r["会议"] and r["会议"] != r["编号"] for r in roll_calls)
+    assert not any("half_day" in value for r in rows for value in r.values())

@@ -59,17 +59,9 @@ def failed_login_address(app: FastAPI, served: Any, client: tuple[str, int]) -> 
             "/api/session", json={"username": "nobody", "password": "x"}, headers=SPOOFED
         )
         assert response.status_code == 401
-    page = audit_log.browse(
-        app.state.db,
-        actor=None,
-        action="session.login_failed",
-        entity=None,
-        entity_key=None,
-        start=None,
-        end=None,
-        limit=10,
-        offset=0,
-    )
+    db = app.state.db
+    where = audit_log.audit_filter(db, action="session.login_failed")
+    page = audit_log.browse(db, where=where, limit=10, offset=0)
     (entry,) = page.items
     assert entry.address is not None
     return entry.address

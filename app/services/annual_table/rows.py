@@ -18,6 +18,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.db.repositories import annual as annual_repo
+from app.db.repositories import people as people_repo
 from app.db.repositories import register as register_repo
 from app.db.repositories.annual import MeetingLine, TableRow
 from app.db.repositories.incidents import IncidentFilter
@@ -372,6 +373,7 @@ class TableSource:
     as_of: datetime
     register_at: datetime
     meetings: dict[int, MeetingLine]
+    people: dict[str, str]  # login → display name: files name people, never by their login
 
     def tally(self) -> ReasonTally:
         return ReasonTally(self.meetings)
@@ -386,7 +388,13 @@ def table_source(session: Session, *, public: StandingsPublic) -> TableSource:
     # Standings that do not state their register moment read the register at `as_of`.
     register_at = _moment(getattr(public, "register_at", None), as_of)
     return TableSource(
-        public, rulebook, period.id, as_of, register_at, annual_repo.meetings(session)
+        public,
+        rulebook,
+        period.id,
+        as_of,
+        register_at,
+        annual_repo.meetings(session),
+        dict(people_repo.all_people(session)),
     )
 
 
@@ -497,6 +505,7 @@ class _Lines:
         self.names = _Names(source.rulebook, source.public)
         self.meetings = source.meetings
         self.heads: dict[tuple[object, ...], tuple[Cell, ...]] = {}
+        self.display_names = source.people
         self.people: dict[str, str] = {}
         self.meeting_cells: dict[int | None, tuple[str, str]] = {None: ("", "")}
 
@@ -536,7 +545,7 @@ class _Lines:
             return ""
         text = self.people.get(name)
         if text is None:
-            text = self.people[name] = safe_text(name)
+            text = self.people[name] = safe_text(self.display_names.get(name, name))
         return text
 
     def tail(self, row: TableRow) -> tuple[datetime, str, str, str, str, str]:
