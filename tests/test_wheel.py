@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 
 from app.api.pages import PAGES
+from tests.conftest import TEST_PASSWORD
 
 REPO = Path(__file__).resolve().parent.parent
 NOT_SOURCE = shutil.ignore_patterns(
@@ -109,11 +110,12 @@ def test_a_wheel_migrates_loads_the_demo_and_serves_every_page(tmp_path: Path) -
         "VCWATCH_SAMPLER": "off",
     }
 
-    def vcwatch(*args: str) -> str:
+    def vcwatch(*args: str, stdin: str | None = None) -> str:
         done = subprocess.run(
             [sys.executable, "-m", "app.cli", *args],
             cwd=run,
             env=environment,
+            input=stdin,
             capture_output=True,
             text=True,
             timeout=120,
@@ -136,6 +138,7 @@ def test_a_wheel_migrates_loads_the_demo_and_serves_every_page(tmp_path: Path) -
 
     assert "schema is at the newest migration" in vcwatch("migrate")
     assert "demo data for 三明市" in vcwatch("demo")
+    vcwatch("create-user", "wheel-admin", "--role", "admin", stdin=TEST_PASSWORD + "\n")
 
     port = free_port()
     with (run / "serve.log").open("wb") as log:
@@ -160,14 +163,17 @@ def test_a_wheel_migrates_loads_the_demo_and_serves_every_page(tmp_path: Path) -
             time.sleep(0.1)
 
         assets: set[str] = set()
-        for path in [*PAGES, "/docs", "/redoc"]:
-            page = httpx.get(f"{base}{path}", timeout=10)
-            assert page.status_code == 200, path
-            assets |= {link for link in links_of(page.text) if link.startswith("/static/")}
-        assert any(a.endswith(".css") for a in assets)
-        assert any(a.endswith(".js") for a in assets)
-        for asset in sorted(assets):
-            assert httpx.get(f"{base}{asset}", timeout=10).status_code == 200, asset
+        with httpx.Client(base_url=base, timeout=10) as browser:
+            credentials = {"username": "wheel-admin", "password": TEST_PASSWORD}
+            assert browser.post("/api/session", json=credentials).status_code == 201
+            for path in ["/login", *PAGES, "/docs", "/redoc"]:
+                page = browser.get(path)
+                assert page.status_code == 200, path
+                assets |= {link for link in links_of(page.text) if link.startswith("/static/")}
+            assert any(a.endswith(".css") for a in assets)
+            assert any(a.endswith(".js") for a in assets)
+            for asset in sorted(assets):
+                assert browser.get(asset).status_code == 200, asset
     finally:
         server.terminate()
         server.wait(timeout=30)
