@@ -62,8 +62,11 @@ ensure_uv() {
 # never rewritten). UV_PROJECT_ENVIRONMENT chooses another folder.
 sync_environment() {
     ensure_uv
-    # Never download a Python: use the machine's python3.
-    UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --python "$(command -v python3)" "$@"
+    # Never download a Python: use the machine's python3, named by its real path (a path that
+    # only leads to it, such as pyenv's shim, would make uv build .venv/ anew every time).
+    local interpreter
+    interpreter=$(python3 -c 'import sys; print(sys.executable)')
+    UV_PYTHON_DOWNLOADS=never "$UV" sync --frozen --python "$interpreter" "$@"
     PYTHON="${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python"
 }
 

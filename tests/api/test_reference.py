@@ -53,6 +53,10 @@ def test_the_reference_loads_only_what_the_app_serves(anonymous: TestClient, pat
     assert page.status_code == 200
     assert page.headers["content-type"].startswith("text/html")
     assert ABSOLUTE_URL.findall(page.text) == []
+    # What the bundles themselves name elsewhere (ReDoc's logo) the browser is told not to load.
+    policy = page.headers["content-security-policy"]
+    assert "default-src 'self';" in policy
+    assert "img-src 'self' data:;" in policy
 
     urls = references(page.text)
     assert "/openapi.json" in urls
