@@ -35,6 +35,7 @@ Scope = Literal[
 ]
 
 EVERYONE = frozenset(ROLES)
+MAX_ID = 2**31 - 1  # the id paths (ObjectionId, FlagId) refuse anything larger
 
 
 @dataclass(frozen=True)
@@ -194,8 +195,9 @@ async def _object_unit(db: Database, scope: Scope, request: Request) -> set[str]
         return {unit} if unit else set()
     if scope == "objection_path":
         raw = params["objection_id"]
-        # Only plain digits: the path's validation also reads "1.0" or " 1" as objection 1.
-        if not (raw.isascii() and raw.isdigit()):
+        # Only plain digits that an id column can hold: the path's validation also reads "1.0"
+        # or " 1" as objection 1, and refuses what the database could not compare.
+        if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_ID:
             return set()
         unit = await run_in_threadpool(access.unit_of_objection, db, objection_id=int(raw))
         return {unit} if unit else set()

@@ -23,6 +23,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+import tests.openapi_fuzz  # noqa: F401  (registers the raw-body serializers)
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -37,9 +39,6 @@ BOUNDED = settings(
 )
 # Examples and fuzzing only: the coverage phase adds hundreds of cases per large body.
 CONFIG = schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
-# Pushed audio windows are raw bytes, like the images.
-for media_type in ("audio/wav", "audio/L16"):
-    schemathesis.serializer.alias(media_type, "application/octet-stream")
 
 
 @pytest.fixture

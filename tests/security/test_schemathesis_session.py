@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
+import tests.openapi_fuzz  # noqa: F401  (registers the raw-body serializers)
 from app.api.session_cookie import COOKIE, CSRF_HEADER
 from app.settings import Settings
 from tests.conftest import log_in
