@@ -94,6 +94,8 @@ class Person:
         self.page.fill("input[name=password]", TEST_PASSWORD)
         self.page.click("button[type=submit]")
         self.page.wait_for_url(lambda url: "/login" not in url)
+        # The page has its session (and so its CSRF token) once the header names the person.
+        self.page.wait_for_selector("header.shell .who")
 
     def close(self) -> None:
         self.context.close()

@@ -12,7 +12,7 @@ from tests.fixtures import WORKED_EXAMPLE
 
 NEW_USERNAME = "meilie_it"
 NEW_PASSWORD = "Meilie-hall-Cam-7"
-WEAK_PASSWORD = "12345678"
+WEAK_PASSWORD = "password123"
 
 
 def import_worked_example(page: Any, server: LiveServer) -> None:

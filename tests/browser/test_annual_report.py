@@ -47,7 +47,7 @@ def test_the_reviewer_prints_the_official_annual_table(
     )
 
     page.click("#print-report")
-    page.wait_for_function("window.__printed === 1")
+    page.wait_for_function("() => window.__printed === 1")
     report = page.locator("#report")
     expect(report).to_have_attribute("data-official", "true")
 
@@ -85,7 +85,7 @@ def test_the_csv_link_follows_the_incident_filters(person: Any, worked_year: Tes
     expect(page.locator("#incident-filters")).to_be_visible()
     page.select_option("#filter-item", "roll_call")
     page.wait_for_function(
-        "document.getElementById('incident-filters').dataset.query.includes('item=roll_call')"
+        "() => document.getElementById('incident-filters').dataset.query.includes('item=roll_call')"
     )
     with page.expect_download() as download:
         page.click("#export-csv")

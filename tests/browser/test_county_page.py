@@ -42,7 +42,9 @@ def test_county_user_fixes_missing_audio_and_sees_the_deduction_drop(
     page.wait_for_selector(".room")
     assert page.text_content("#loss-total") == "−0.20"
     # The history comes in a request of its own after the rooms: wait for it.
-    page.wait_for_function("document.querySelector('#history').textContent.includes('音频设备')")
+    page.wait_for_function(
+        "() => document.querySelector('#history').textContent.includes('音频设备')"
+    )
     standings = client.get("/api/scores", params={"year": assessment_year(datetime.now(UTC))})
     county = standings.json()["cities"][0]["counties"][0]
     equipment = next(i for i in county["items"] if i["code"] == "room_equipment")
@@ -95,7 +97,9 @@ def test_a_new_room_must_be_named_and_the_items_explain_themselves(
     page.locator(".room[data-room=''] input[data-equipment=audio]").check()
     page.click("#save")
     page.wait_for_selector("#status.ok")
-    page.wait_for_function("document.querySelector('#history').textContent.includes('区政府4号')")
+    page.wait_for_function(
+        "() => document.querySelector('#history').textContent.includes('区政府4号')"
+    )
     history = page.text_content("#history") or ""
     assert "新增会议室“区政府4号会议室”，缺少高清显示设备、网络综合布线" in history
     screenshot(page, "county-explained")

@@ -36,7 +36,7 @@ def login_error(browser: Any, server: LiveServer, username: str, password: str) 
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
-        page.wait_for_function("document.querySelector('#login-error').textContent !== ''")
+        page.wait_for_function("() => document.querySelector('#login-error').textContent !== ''")
         return page.text_content("#login-error") or ""
     finally:
         context.close()
@@ -65,19 +65,23 @@ def test_account_errors_read_in_chinese_and_in_english(client: TestClient, perso
     form.locator("button[type=submit]").click()
     error = page.locator("#create-password-error")
     error.wait_for()
-    page.wait_for_function("document.querySelector('#create-password-error').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('#create-password-error').textContent !== ''"
+    )
     assert error.text_content() == "该密码过于常见，请换一个。"
 
     form.locator("input[name=password]").fill("a-Long-enough-secret")
     form.locator("input[name=username]").fill("boss")
     form.locator("button[type=submit]").click()
-    page.wait_for_function("document.querySelector('#create-username-error').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('#create-username-error').textContent !== ''"
+    )
     assert page.text_content("#create-username-error") == "该用户名已被使用。"
 
     page.click("header.shell button:has-text('English')")
     form.locator("button[type=submit]").click()
     page.wait_for_function(
-        "document.querySelector('#create-username-error').textContent.includes('taken')"
+        "() => document.querySelector('#create-username-error').textContent.includes('taken')"
     )
     assert page.text_content("#create-username-error") == "This username is already taken."
 
@@ -123,7 +127,7 @@ def test_a_malformed_venue_source_reads_in_chinese(client: TestClient, person: A
     page.click("#venue-rows tr[data-unit='350402']")
     page.fill("#source-form input[name=url]", "ftp://camera.example/stream")
     page.click("#source-form button[type=submit]")
-    page.wait_for_function("document.querySelector('#detail-error').textContent !== ''")
+    page.wait_for_function("() => document.querySelector('#detail-error').textContent !== ''")
     text = page.text_content("#detail-error") or ""
     assert text == "视频源地址格式不正确。", text
     assert "pattern" not in text and "String" not in text

@@ -48,14 +48,16 @@ def test_a_reviewer_records_installation_and_criticism_with_evidence_and_voids_o
     form.locator("textarea[name=note]").fill("未参加全省大联调")
     form.locator("input[name=evidence]").set_input_files(str(image))
     form.locator("textarea[name=note]").press("Control+Enter")
-    page.wait_for_function("document.querySelector('#status').textContent.startsWith('已记录')")
+    page.wait_for_function(
+        "() => document.querySelector('#status').textContent.startsWith('已记录')"
+    )
     assert "梅列区 · 无故不参加全省性大联调" in (page.text_content("#status") or "")
 
     form.locator("select[name=unit]").select_option("350403")
     form.locator("select[name=type]").select_option("criticism.named_by_leader")
     form.locator("input[name=at]").fill("2019-07-02T15:00")
     form.locator("button[type=submit]").click()
-    page.wait_for_function("document.querySelector('#status').textContent.includes('三元区')")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('三元区')")
     screenshot(page, "record-reviewer")
 
     stored = client.get(

@@ -25,7 +25,7 @@ def test_the_reviewer_lands_on_the_latest_year_with_data_and_empty_filters_say_w
     base = page.url.split("/review")[0]
     page.goto(f"{base}/review")
     page.wait_for_selector("#year-select")
-    page.wait_for_function("document.querySelector('#year-select').value === '2019'")
+    page.wait_for_function("() => document.querySelector('#year-select').value === '2019'")
 
     page.goto(f"{base}/review?year=2019&unit=350402")
     page.wait_for_selector("#incident-filters #filter-from")

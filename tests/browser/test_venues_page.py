@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from fastapi.testclient import TestClient
 
+from app.settings import Settings
 from tests.browser.conftest import screenshot
 from tests.fixtures import WORKED_EXAMPLE
 
@@ -109,16 +110,19 @@ def test_flags_outside_a_meeting_are_confirmed_from_the_inbox(
     )
 
 
-def test_an_admin_saving_a_source_is_told_it_was_saved(client: TestClient, person: Any) -> None:
+def test_an_admin_saving_a_source_is_told_it_was_saved(
+    client: TestClient, person: Any, settings: Settings
+) -> None:
+    settings.source_allowed_hosts = ["cam.example"]  # the admin's allow-list of camera hosts
     assert (
         client.post("/api/records", json=json.loads(WORKED_EXAMPLE.read_text())).status_code == 201
     )
     page = person("admin")
     page.goto(page.url.split("/admin")[0].split("/console")[0] + "/venues")
     page.click("tr[data-unit='350403']")
-    page.fill("#source-form input[name=url]", "rtsp://192.0.2.10/venue")
+    page.fill("#source-form input[name=url]", "rtsp://cam.example/venue")
     page.uncheck("#source-form input[name=enabled]")
     page.click("#source-form button[type=submit]")
     page.wait_for_selector("#detail-status:not([hidden])")
     assert page.text_content("#detail-status") == "信号源设置已保存"
-    assert client.get("/api/venues/350403").json()["url"] == "rtsp://192.0.2.10/venue"
+    assert client.get("/api/venues/350403").json()["url"] == "rtsp://cam.example/venue"
