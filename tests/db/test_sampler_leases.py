@@ -137,7 +137,7 @@ def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
 
 
 def test_two_sampler_processes_share_and_one_killed_is_taken_over(
-    client: TestClient, database_url: str, tmp_path: Any
+    client: TestClient, database_url: str, tmp_path: Any, settings: Any
 ) -> None:
     """Real `vcwatch sampler` processes on one database (beside the test's own app, which samples
     too): each follows its share; the one killed (SIGKILL: no clean release) loses its venues to
@@ -153,6 +153,7 @@ def test_two_sampler_processes_share_and_one_killed_is_taken_over(
     from tests.fixtures import worked_example
 
     assert client.post("/api/records", json=worked_example()).status_code == 201
+    settings.source_file_folder = tmp_path  # the folder an admin lets venue files come from
     clip = tmp_path / "room.avi"
     writer = cv2.VideoWriter(str(clip), cv2.VideoWriter.fourcc(*"MJPG"), 5, (160, 120))
     rng = np.random.default_rng(0)
@@ -169,6 +170,7 @@ def test_two_sampler_processes_share_and_one_killed_is_taken_over(
         "VCWATCH_DATA_DIR": str(tmp_path / "data"),
         "VCWATCH_SAMPLER_LEASE_SECONDS": "6",
         "VCWATCH_SAMPLER_HEARTBEAT_SECONDS": "1",
+        "VCWATCH_SOURCE_FILE_FOLDER": str(tmp_path),
     }
     command = [sys.executable, "-m", "app.cli", "sampler", "--refresh", "1", "--name"]
     processes = {

@@ -43,11 +43,13 @@ def county(client: TestClient, login: Login) -> TestClient:
 def test_county_staff_cannot_backdate_or_pose_as_inspectors(
     county: TestClient, client: TestClient, path: str, body: dict[str, object], field: str
 ) -> None:
-    before = client.get("/api/scores", params={"year": 2019}).json()
+    # The standings at one moment after the refusal: it changed nothing.
+    moment = {"year": 2019, "as_of": "2030-01-01T00:00:00+08:00"}
+    before = client.get("/api/scores", params=moment).json()
     response = county.post(path, json=body)
     assert response.status_code == 403
     assert response.json()["detail"][0]["loc"] == [field]
-    assert client.get("/api/scores", params={"year": 2019}).json() == before
+    assert client.get("/api/scores", params=moment).json() == before
 
 
 def test_county_staff_cannot_backdate_a_register_save(county: TestClient) -> None:
