@@ -16,7 +16,22 @@ from importlib import resources
 from typing import Any
 
 DERIVED_RULES = frozenset({"hd_rooms", "room_equipment", "staffing"})
-FLAG_KINDS = ("dark", "black", "frozen", "blurred", "tilted", "moved")
+FLAG_KINDS = (
+    "dark",
+    "black",
+    "frozen",
+    "blurred",
+    "tilted",
+    "moved",
+    "overexposed",
+    "low_contrast",
+    "colour_cast",
+    "noisy",
+    "stripes",
+    "covered",
+    "shaking",
+    "no_signal",
+)
 TWO_PLACES = Decimal("0.01")
 
 

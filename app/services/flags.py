@@ -34,6 +34,14 @@ KIND_NAMES = {
     "blurred": "画面模糊",
     "tilted": "画面偏转",
     "moved": "画面移动/取景变化",
+    "overexposed": "画面过亮",
+    "low_contrast": "对比度异常/画面发灰",
+    "colour_cast": "画面偏色",
+    "noisy": "雪花噪声",
+    "stripes": "画面横纹",
+    "covered": "镜头遮挡",
+    "shaking": "画面抖动",
+    "no_signal": "信号丢失/测试图",
 }
 
 
