@@ -127,16 +127,20 @@ class Thresholds:
     """New encodings in a row that a still run survives (key frames re-coding the held
     picture); one more, and the picture is taken as live — a live room is new at every sample."""
 
-    overexposed_luma: float = 200.0
+    overexposed_luma: float = 190.0
     """Mean luma from which a picture is over-exposed."""
-    overexposed_share: float = 0.35
-    """Share of clipped white pixels (≥ 245) from which a picture is over-exposed."""
+    overexposed_share: float = 0.15
+    """Share of clipped white pixels (≥ 245) from which a picture is over-exposed…"""
+    overexposed_share_luma: float = 150.0
+    """…when its mean luma is also at least this (a bright window in a normal room is not), or
+    when twice that share is clipped."""
     low_contrast_spread: float = 48.0
     """2nd–98th percentile luma range below which a visible picture is washed out / grey."""
-    colour_cast_offset: float = 45.0
-    """Without a reference: distance of the mean chroma from grey (Cb/Cr, 8-bit) from which
-    a picture is tinted…"""
-    colour_cast_ratio: float = 3.0
+    colour_cast_offset: float = 50.0
+    """Without a reference: distance of the mean chroma (per pixel relative to its luma, Cb/Cr
+    8-bit at a luma of 128) from grey from which a picture is tinted… (a weak test: a warm
+    scene is warm)"""
+    colour_cast_ratio: float = 2.0
     """…when it also exceeds the chroma's spread by this factor (a colourful room is not)."""
     colour_cast_vs_reference: float = 12.0
     """With a reference: shift of the mean chroma from the reference's that is a cast."""
@@ -245,8 +249,11 @@ class Thresholds:
             for f in dataclasses.fields(self)
             if f.name != "kind_counts"
         }
-        for kind in FLAGS:
-            values[f"raise_after.{kind}"], values[f"clear_after.{kind}"] = self.counts(kind)
+        for kind, raise_n, clear_n in self.kind_counts:
+            if raise_n:
+                values[f"raise_after.{kind}"] = raise_n
+            if clear_n:
+                values[f"clear_after.{kind}"] = clear_n
         return values
 
 
@@ -332,19 +339,26 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
     if quality is not None and (pattern := _no_signal(quality, thresholds)) is not None:
         hits["no_signal"] = pattern
         return hits
-    covered = _covered(measurement, thresholds)
+    overexposed = _overexposed(measurement, thresholds)
+    washed = None if overexposed else _low_contrast(measurement, thresholds)
+    # A picture washed out as a whole is not a lens covered in part.
+    covered = None if washed else _covered(measurement, thresholds)
     if covered is not None:
         hits["covered"] = covered
-    overexposed = _overexposed(measurement, thresholds)
     if overexposed is not None:
         hits["overexposed"] = overexposed
     elif exposure.luma_mean < thresholds.dark_luma:
         hits["dark"] = Hit("dark", {"luma_mean": exposure.luma_mean})
 
     if covered is None:
-        if overexposed is None and (washed := _low_contrast(measurement, thresholds)):
+        if washed is not None:
             hits["low_contrast"] = washed
-        if "dark" not in hits and (cast := _colour_cast(measurement, thresholds)):
+        # Clipping and darkness distort the chroma: a cast is judged on a normal exposure.
+        if (
+            not overexposed
+            and "dark" not in hits
+            and (cast := _colour_cast(measurement, thresholds))
+        ):
             hits["colour_cast"] = cast
         if blurred := _blurred(measurement, thresholds):
             hits["blurred"] = blurred
@@ -417,7 +431,9 @@ def _overexposed(measurement: Measurement, thresholds: Thresholds) -> Hit | None
     metrics: dict[str, Metric] = {"luma_mean": mean, "bright_share": bright}
     if mean >= thresholds.overexposed_luma:
         return Hit("overexposed", metrics, "mean")
-    if bright >= thresholds.overexposed_share:
+    if bright >= thresholds.overexposed_share and (
+        mean >= thresholds.overexposed_share_luma or bright >= 2.0 * thresholds.overexposed_share
+    ):
         return Hit("overexposed", metrics, "clipped")
     return None
 

@@ -292,7 +292,7 @@ def measure(
     the picture is aligned afresh."""
     exposure = measure_exposure(prepared.grey, black_level=black_level)
     sharpness = measure_sharpness(prepared.grey)
-    quality = measure_quality(prepared, luma=exposure.luma_mean)
+    quality = measure_quality(prepared)
     if reference is None:
         return Measurement(
             quality=quality,
@@ -324,13 +324,11 @@ def measure(
     )
 
 
-def measure_quality(prepared: Prepared, *, luma: float | None = None) -> Quality:
+def measure_quality(prepared: Prepared) -> Quality:
     rows = prepared.rows if prepared.rows is not None else np.zeros((0, 3), np.float32)
-    if luma is None:
-        luma = float(cv2.mean(prepared.grey)[0])
     return Quality(
         tone=measure_tone(prepared.grey),
-        colour=measure_colour(prepared.chroma, luma=luma),
+        colour=measure_colour(prepared.chroma, prepared.grey),
         noise_sigma=measure_noise(prepared.strips),
         flat_share=measure_flat_share(prepared.grey),
         stripes=measure_stripes(rows),

@@ -27,9 +27,11 @@ TILE: Final = 16
 """Side (grey-copy pixels) of the tiles the flat share is counted on."""
 FLAT_STD: Final = 2.5
 """A tile whose luma varies less than this (std, grey levels) is flat: a covered lens, a card."""
-STRIPE_MIN_CYCLES: Final = 8
+STRIPE_MIN_CYCLES: Final = 12
 """Row profiles vary over the height with a scene's layout; only a period that repeats at least
-this often over the picture's height can be a stripe pattern."""
+this often over the picture's height (three times in each quarter) can be a stripe pattern."""
+STRIPE_CANDIDATES: Final = 6
+"""How many of the strongest periods are weighed as stripes."""
 BAR_EDGE: Final = 40.0
 """Colour step (sum over B, G, R) between neighbouring columns that separates two bars."""
 _NOISE_KERNEL: Final = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
@@ -79,8 +81,8 @@ class Stripes:
     period_rows: float
     """Its period as a share of the picture's height."""
     agreement: float
-    """The weakest of its amplitudes in the left, middle and right thirds and in the top and
-    bottom halves, over its amplitude in the whole: near 1 for bars across the whole picture."""
+    """The weakest of its amplitudes in the left, middle and right thirds and in each quarter
+    of the height, over its amplitude in the whole: near 1 for bars across the whole picture."""
     purity: float = 0.0
     """Share of the profile's detail (power above the lowest frequencies) in that component:
     bars repeat one period, a few horizontal lines (a table, a shelf) spread over many."""
@@ -91,7 +93,8 @@ class Pattern:
     """How far the picture looks like a test pattern (colour bars or a solid card)."""
 
     column_std: float
-    """Median over the columns of the upper two thirds of their vertical variation."""
+    """Vertical variation of the columns of the upper two thirds (the 90th percentile over the
+    columns)."""
     bars: int
     """Number of bands wider than 1/20 of the width with a colour step between them."""
     saturation: float
@@ -120,18 +123,22 @@ def measure_tone(grey: Grey) -> Tone:
     )
 
 
-def measure_colour(chroma: NDArray[np.uint8] | None, *, luma: float) -> Colour:
-    """`chroma` is the small copy's Cr and Cb planes (H×W×2); a grey source has none. The
-    figures are scaled to a mid-grey luma of 128: dimming a picture shrinks its chroma by the
-    same factor, a wrong white balance does not."""
+def measure_colour(chroma: NDArray[np.uint8] | None, grey: Grey) -> Colour:
+    """`chroma` is the small copy's Cr and Cb planes (H×W×2); a grey source has none. Each
+    pixel's chroma is taken relative to its luma (scaled to a mid-grey of 128): dimming a
+    picture leaves it as it is, and a wrong white balance tints every pixel alike, so a cast
+    shows as an offset with little spread."""
     if chroma is None:
         return Colour(cb=0.0, cr=0.0, spread=0.0)
-    mean, std = cv2.meanStdDev(chroma)
-    scale = 128.0 / max(luma, 16.0)
+    scale = 128.0 / np.maximum(grey.astype(np.float32), 32.0)
+    cr = (chroma[:, :, 0].astype(np.float32) - 128.0) * scale
+    cb = (chroma[:, :, 1].astype(np.float32) - 128.0) * scale
+    mean_cb, std_cb = cv2.meanStdDev(cb)
+    mean_cr, std_cr = cv2.meanStdDev(cr)
     return Colour(
-        cb=(float(mean[1, 0]) - 128.0) * scale,
-        cr=(float(mean[0, 0]) - 128.0) * scale,
-        spread=math.hypot(float(std[0, 0]), float(std[1, 0])) * scale,
+        cb=float(mean_cb[0, 0]),
+        cr=float(mean_cr[0, 0]),
+        spread=math.hypot(float(std_cb[0, 0]), float(std_cr[0, 0])),
     )
 
 
@@ -181,7 +188,7 @@ def _amplitude(profile: NDArray[np.float64], cycles_per_row: float) -> float:
 def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     """`rows` is the full-resolution row-mean profile of the left, middle and right thirds
     (H×3). Stripes are one periodic component, at the same period and of similar strength in
-    every third and in both halves: a scene's horizontal lines are not all of that."""
+    every third and every quarter: a scene's horizontal lines are not all of that."""
     height = rows.shape[0]
     if height < 4 * STRIPE_MIN_CYCLES:
         return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
@@ -191,40 +198,43 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     spectrum *= 2.0 / max(float(window.sum()), 1e-9)
     band = spectrum.copy()
     band[:STRIPE_MIN_CYCLES] = 0.0
-    peak = int(np.argmax(band))
-    # Thin lines repeat every harmonic of their period: walk down to the fundamental. A few
-    # lines a third of the picture apart have theirs below the band: a layout, not stripes.
-    for _ in range(8):
-        candidates = [
-            k
-            for divisor in (2, 3, 4, 5)
-            for k in range(round(peak / divisor) - 1, round(peak / divisor) + 2)
-            if 1 <= k < peak
-        ]
-        strong = [k for k in candidates if spectrum[k] >= 0.5 * spectrum[peak]]
-        if not strong:
-            break
-        peak = min(strong)
-    if peak < STRIPE_MIN_CYCLES or spectrum[peak] <= 0.0:
-        return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
-    amplitude = float(spectrum[peak])
     power = band * band
     total = float(power.sum())
-    comb = sum(float(power[max(0, k - 1) : k + 2].sum()) for k in range(peak, power.size, peak))
-    purity = comb / total if total > 0 else 0.0
-    frequency = peak / height
-    half = height // 2
-    parts = [
-        _amplitude(rows[:, 0].astype(np.float64), frequency),
-        _amplitude(rows[:, 1].astype(np.float64), frequency),
-        _amplitude(rows[:, 2].astype(np.float64), frequency),
-        _amplitude(whole[:half], frequency),
-        _amplitude(whole[half:], frequency),
-    ]
+    if total <= 0.0:
+        return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
+    quarter = height // 4
+
+    def agreement(bin_: int) -> float:
+        """The weakest amplitude of that period in each third (columns) and each quarter of
+        the height (a room's few horizontal lines leave some out), over the whole's."""
+        frequency = bin_ / height
+        parts = [_amplitude(rows[:, c].astype(np.float64), frequency) for c in range(3)]
+        parts += [_amplitude(whole[q * quarter : (q + 1) * quarter], frequency) for q in range(4)]
+        return min(parts) / max(float(spectrum[bin_]), 1e-9)
+
+    def comb(fundamental: int) -> float:
+        """Share of the detail in one period and its harmonics (thin lines have many)."""
+        return sum(
+            float(power[max(0, k - 1) : k + 2].sum())
+            for k in range(fundamental, power.size, fundamental)
+        )
+
+    # A room's layout may outweigh the bars in the profile: weigh the strongest few periods.
+    peaks = (
+        np.flatnonzero((band[1:-1] >= band[:-2]) & (band[1:-1] >= band[2:]) & (band[1:-1] > 0)) + 1
+    )
+    if peaks.size == 0:
+        return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
+    candidates = [int(k) for k in peaks[np.argsort(band[peaks])[::-1][:STRIPE_CANDIDATES]]]
+    scored = [(float(band[k]) * agreement(k), k) for k in candidates]
+    _, peak = max(scored)
+    amplitude = float(band[peak])
+    fundamentals = [peak // d for d in (1, 2, 3) if peak // d >= STRIPE_MIN_CYCLES]
+    purity = max(comb(k) for k in fundamentals) / total
     return Stripes(
         amplitude=amplitude,
         period_rows=1.0 / max(peak, 1),
-        agreement=min(parts) / amplitude,
+        agreement=agreement(peak),
         purity=purity,
     )
 
@@ -239,7 +249,8 @@ def measure_pattern(colour: NDArray[np.uint8] | None, chroma: NDArray[np.uint8] 
     column_mean = cv2.reduce(flat, 0, cv2.REDUCE_AVG).reshape(-1, 3)
     column_square = cv2.reduce(flat * flat, 0, cv2.REDUCE_AVG).reshape(-1, 3)
     variance = np.maximum(column_square - column_mean * column_mean, 0.0)
-    column_std = float(np.median(np.sqrt(variance).mean(axis=1)))
+    # Bars fill the width: nearly every column is of one colour, not just most of them.
+    column_std = float(np.percentile(np.sqrt(variance).mean(axis=1), 90))
     steps = np.abs(np.diff(column_mean, axis=0)).sum(axis=1)
     edges = np.flatnonzero(steps > BAR_EDGE)
     bounds = np.concatenate(([0], edges + 1, [column_mean.shape[0]]))
