@@ -311,7 +311,7 @@ def align(
     height, width = current.grey.shape
     if found.status == "failed" and anchor.grey.shape == current.grey.shape:
         identity = np.eye(2, 3, dtype=np.float32)
-        _, _, matching, textured = _votes(anchor.grey, current.grey, identity)
+        _, _, matching, textured, _ = _votes(anchor.grey, current.grey, identity)
         if textured >= 4 and matching >= 0.5 * textured:
             return Alignment(
                 status="unsure",
@@ -327,9 +327,9 @@ def align(
     small_rotation, small_shift, small_scale = NEGLIGIBLE
     if abs(rotation) <= small_rotation and shift <= small_shift and abs(scale - 1) <= small_scale:
         return found
-    favour, against, _, _ = _votes(anchor.grey, current.grey, found.warp)
+    favour, against, _, _, lost = _votes(anchor.grey, current.grey, found.warp)
     support = favour / (favour + against) if favour + against else None
-    if support is None or favour <= against:
+    if not supported(favour, against, lost):
         return dataclasses.replace(
             found,
             status="unsure",
@@ -337,6 +337,21 @@ def align(
             reason=f"{favour} tiles favour the transform, {against} favour none",
         )
     return dataclasses.replace(found, support=support)
+
+
+def supported(favour: int, against: int, lost: bool) -> bool:
+    """A transform describes the room when more tiles favour it than oppose it, at least two
+    (one tile is one cluster of things, not the room), and it does not move most of what is on
+    the picture out of the overlap it is judged on (a cluster matched far off)."""
+    return favour >= 2 and favour > against and not lost
+
+
+def translation_supported(before: Grey, after: Grey, dx: float, dy: float) -> bool:
+    """Whether the picture's tiles support a shift of the whole picture by (dx, dy) grey-copy
+    pixels from `before` to `after`."""
+    warp = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float32)
+    favour, against, _, _, lost = _votes(before, after, warp)
+    return supported(favour, against, lost)
 
 
 def _tile_means(image: NDArray[np.float32]) -> NDArray[np.float32]:
@@ -358,9 +373,12 @@ def _tile_ncc(
     return ncc, np.sqrt(var_a), np.sqrt(var_b)
 
 
-def _votes(reference: Grey, current: Grey, warp: NDArray[np.float32]) -> tuple[int, int, int, int]:
+def _votes(
+    reference: Grey, current: Grey, warp: NDArray[np.float32]
+) -> tuple[int, int, int, int, bool]:
     """(tiles favouring the transform, tiles favouring none, tiles matching in place, tiles
-    that vote at all)."""
+    textured in both pictures, whether the overlap lost most of the tiles with something on
+    them)."""
     size = (current.shape[1], current.shape[0])
     still = reference.astype(np.float32)
     now = current.astype(np.float32)
@@ -374,7 +392,10 @@ def _votes(reference: Grey, current: Grey, warp: NDArray[np.float32]) -> tuple[i
     favour = int(np.count_nonzero(voting & (ncc_moved >= ncc_still + SUPPORT_MARGIN)))
     against = int(np.count_nonzero(voting & (ncc_still >= ncc_moved + SUPPORT_MARGIN)))
     matching = int(np.count_nonzero(textured & (ncc_still >= SUPPORT_MATCH)))
-    return favour, against, matching, int(np.count_nonzero(textured))
+    either = (std_now >= SUPPORT_MIN_STD) | (std_ref >= SUPPORT_MIN_STD)
+    overlap = _tile_means(np.asarray(inside, np.float32)) >= 0.5
+    lost = 2 * int(np.count_nonzero(either & overlap)) < int(np.count_nonzero(either))
+    return favour, against, matching, int(np.count_nonzero(textured)), lost
 
 
 def _align(

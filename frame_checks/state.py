@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from .align import Grey, translation_supported
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, stillness
 from .measure import Prepared, compare
 
@@ -176,30 +177,34 @@ JITTER_WIDTH = 160
 
 class ShakeWindow:
     """The global shift of the picture between consecutive samples (a shaking camera moves the
-    whole picture at every sample; people moving leave most of it in place). Holds one small
-    copy of the previous sample."""
+    whole picture at every sample; people moving leave most of it in place). The shift is
+    found by phase correlation and kept only when the picture's tiles, not one cluster of them,
+    support it (as for the alignment against the reference). Holds the previous grey copy."""
 
     def __init__(self) -> None:
-        self._previous: NDArray[np.float32] | None = None
+        self._previous: Grey | None = None
         self._window: NDArray[np.float32] | None = None
 
     def observe(self, prepared: Prepared) -> tuple[float | None, float | None]:
         grey = prepared.grey
+        previous, self._previous = self._previous, grey
+        if previous is None or previous.shape != grey.shape:
+            return None, None
         width = min(JITTER_WIDTH, int(grey.shape[1]))
         height = max(8, round(grey.shape[0] * width / grey.shape[1]))
-        small = np.asarray(
-            cv2.resize(grey, (width, height), interpolation=cv2.INTER_AREA), np.float32
-        )
-        previous, self._previous = self._previous, small
-        if previous is None or previous.shape != small.shape:
+        size = (width, height)
+        before = np.asarray(cv2.resize(previous, size, interpolation=cv2.INTER_AREA), np.float32)
+        after = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), np.float32)
+        if float(after.std()) < 2.0 or float(before.std()) < 2.0:
             return None, None
-        if self._window is None or self._window.shape != small.shape:
-            self._window = np.asarray(cv2.createHanningWindow((width, height), cv2.CV_32F))
-        if float(small.std()) < 2.0 or float(previous.std()) < 2.0:
-            return None, None
-        (dx, dy), response = cv2.phaseCorrelate(previous, small.copy(), self._window)
-        scale = prepared.width / width
-        return math.hypot(dx, dy) * scale, float(response)
+        if self._window is None or self._window.shape != after.shape:
+            self._window = np.asarray(cv2.createHanningWindow(size, cv2.CV_32F))
+        (dx, dy), response = cv2.phaseCorrelate(before, after, self._window)
+        factor = grey.shape[1] / width
+        shifted = math.hypot(dx, dy) * factor >= 1.0
+        if shifted and not translation_supported(previous, grey, dx * factor, dy * factor):
+            return 0.0, float(response)
+        return math.hypot(dx, dy) * prepared.width / width, float(response)
 
     def reset(self) -> None:
         self._previous = None
