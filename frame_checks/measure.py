@@ -49,6 +49,9 @@ STRIP_ROWS: Final = 16
 """Height of each full-resolution band the noise is estimated on (three bands)."""
 PROFILE_STEP: Final = 16
 """Every this-th column counts in the row-mean profile."""
+PROFILE_ROWS: Final = 540
+"""The row profile is averaged down to at most this many rows (stripes of a period of two
+rows of a 1080p picture blur out; anything coarser stays)."""
 
 _AXIS_SLOPE: Final = math.tan(math.radians(20.0))
 """An edge whose gradient leans less than this (as a tangent) off an axis runs near level or
@@ -80,7 +83,7 @@ class Prepared:
     strips: tuple[Grey, ...] = ()
     """A few bands of full-resolution rows (green channel), for the noise estimate."""
     rows: NDArray[np.float32] | None = None
-    """Full-resolution row means of the left, middle and right thirds (H×3), for stripes."""
+    """Row means of the left, middle and right thirds (H×3, H at most `PROFILE_ROWS`)."""
 
     @property
     def source_per_work_pixel(self) -> float:
@@ -218,6 +221,10 @@ def prepare(frame: Image) -> Prepared:
     columns = np.asarray(plane[:, ::PROFILE_STEP], dtype=np.float32)
     thirds = np.array_split(columns, 3, axis=1) if columns.shape[1] >= 3 else [columns] * 3
     rows = np.stack([part.mean(axis=1) for part in thirds], axis=1).astype(np.float32)
+    if rows.shape[0] > PROFILE_ROWS:
+        rows = np.asarray(
+            cv2.resize(rows, (3, PROFILE_ROWS), interpolation=cv2.INTER_AREA), np.float32
+        )
     return Prepared(
         grey=grey,
         fine=np.asarray(fine, dtype=np.uint8),

@@ -11,6 +11,7 @@ resolution, and none of them costs more than a fraction of a millisecond for a 1
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Final
@@ -176,13 +177,20 @@ def measure_flat_share(grey: Grey) -> float:
     return float(np.count_nonzero(variance < FLAT_STD * FLAT_STD)) / variance.size
 
 
-def _amplitude(profile: NDArray[np.float64], cycles_per_row: float) -> float:
-    """Amplitude of one frequency in a profile (Hann-windowed, mean removed)."""
+@functools.cache
+def _hann(length: int) -> NDArray[np.float64]:
+    return np.hanning(length)
+
+
+def _amplitudes(
+    profile: NDArray[np.float64], cycles_per_row: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Amplitudes of some frequencies in a profile (Hann-windowed, mean removed)."""
     n = profile.size
-    window = np.hanning(n)
+    window = _hann(n)
     centred = (profile - profile.mean()) * window
-    phase = np.exp(-2j * math.pi * cycles_per_row * np.arange(n))
-    return 2.0 * abs(complex(centred @ phase)) / max(float(window.sum()), 1e-9)
+    phase = np.exp(-2j * math.pi * np.outer(np.arange(n), cycles_per_row))
+    return np.asarray(2.0 * np.abs(centred @ phase) / max(float(window.sum()), 1e-9))
 
 
 def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
@@ -193,7 +201,7 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     if height < 4 * STRIPE_MIN_CYCLES:
         return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
     whole = rows.mean(axis=1).astype(np.float64)
-    window = np.hanning(height)
+    window = _hann(height)
     spectrum = np.abs(np.fft.rfft((whole - whole.mean()) * window))
     spectrum *= 2.0 / max(float(window.sum()), 1e-9)
     band = spectrum.copy()
@@ -202,15 +210,6 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     total = float(power.sum())
     if total <= 0.0:
         return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
-    quarter = height // 4
-
-    def agreement(bin_: int) -> float:
-        """The weakest amplitude of that period in each third (columns) and each quarter of
-        the height (a room's few horizontal lines leave some out), over the whole's."""
-        frequency = bin_ / height
-        parts = [_amplitude(rows[:, c].astype(np.float64), frequency) for c in range(3)]
-        parts += [_amplitude(whole[q * quarter : (q + 1) * quarter], frequency) for q in range(4)]
-        return min(parts) / max(float(spectrum[bin_]), 1e-9)
 
     def comb(fundamental: int) -> float:
         """Share of the detail in one period and its harmonics (thin lines have many)."""
@@ -225,16 +224,25 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     )
     if peaks.size == 0:
         return Stripes(amplitude=0.0, period_rows=0.0, agreement=0.0)
-    candidates = [int(k) for k in peaks[np.argsort(band[peaks])[::-1][:STRIPE_CANDIDATES]]]
-    scored = [(float(band[k]) * agreement(k), k) for k in candidates]
-    _, peak = max(scored)
+    candidates = peaks[np.argsort(band[peaks])[::-1][:STRIPE_CANDIDATES]]
+    # Each candidate's weakest amplitude in each third (columns) and each quarter of the
+    # height (a room's few horizontal lines leave some out), over the whole's.
+    frequencies = candidates / height
+    quarter = height // 4
+    parts = np.vstack(
+        [_amplitudes(rows[:, c].astype(np.float64), frequencies) for c in range(3)]
+        + [_amplitudes(whole[q * quarter : (q + 1) * quarter], frequencies) for q in range(4)]
+    )
+    agreements = parts.min(axis=0) / np.maximum(band[candidates], 1e-9)
+    best = int(np.argmax(band[candidates] * agreements))
+    peak = int(candidates[best])
     amplitude = float(band[peak])
     fundamentals = [peak // d for d in (1, 2, 3) if peak // d >= STRIPE_MIN_CYCLES]
     purity = max(comb(k) for k in fundamentals) / total
     return Stripes(
         amplitude=amplitude,
         period_rows=1.0 / max(peak, 1),
-        agreement=agreement(peak),
+        agreement=float(agreements[best]),
         purity=purity,
     )
 
