@@ -325,8 +325,9 @@ def stillness(
 def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> dict[Flag, Hit]:
     """Precedence (what a fault makes meaningless is not judged): `black` excludes every other
     kind; `no_signal` (a test pattern) every other but `black`; a covered lens excludes the
-    picture's tone, colour, sharpness and framing; an over-exposed picture excludes `dark` and
-    `low_contrast`."""
+    picture's contrast, colour, sharpness and framing; an over-exposed picture excludes `dark`,
+    `low_contrast`, colour, sharpness and framing; a washed-out one (`low_contrast`) excludes
+    `covered`, colour, sharpness and framing."""
     hits: dict[Flag, Hit] = {}
     exposure = measurement.exposure
     black = exposure.black_share >= thresholds.black_share
@@ -350,15 +351,12 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
     elif exposure.luma_mean < thresholds.dark_luma:
         hits["dark"] = Hit("dark", {"luma_mean": exposure.luma_mean})
 
-    if covered is None:
-        if washed is not None:
-            hits["low_contrast"] = washed
-        # Clipping and darkness distort the chroma: a cast is judged on a normal exposure.
-        if (
-            not overexposed
-            and "dark" not in hits
-            and (cast := _colour_cast(measurement, thresholds))
-        ):
+    if washed is not None and covered is None:
+        hits["low_contrast"] = washed
+    # Clipping, darkness and a washed-out picture distort the chroma and wipe out the detail
+    # the sharpness and the framing are judged on: those are judged on a normal picture only.
+    if covered is None and overexposed is None and washed is None:
+        if "dark" not in hits and (cast := _colour_cast(measurement, thresholds)):
             hits["colour_cast"] = cast
         if blurred := _blurred(measurement, thresholds):
             hits["blurred"] = blurred
@@ -414,7 +412,14 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
     ):
         return None
     gain = quality.flat_share - reference.flat_share
-    if quality.flat_share >= thresholds.covered_share and gain >= thresholds.covered_gain:
+    # A covered lens leaves the rest of the room at its contrast; a washed-out picture is flat
+    # everywhere (that is `low_contrast`, even when it only nears the threshold).
+    keeps_contrast = quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
+    if (
+        keeps_contrast
+        and quality.flat_share >= thresholds.covered_share
+        and gain >= thresholds.covered_gain
+    ):
         metrics: dict[str, Metric] = {
             "flat_share": quality.flat_share,
             "reference_flat_share": reference.flat_share,
