@@ -11,7 +11,11 @@ a dark or flat picture looks blurred whatever the lens does. Every hit says what
 `tilted` on the reference or, without one, on a large, agreeing line angle (a weak hint);
 `moved` on the reference — a shift or zoom beyond the thresholds, or a clear picture that no
 longer matches the reference at all (`no_match`); `frozen` on the picture or on the stream's
-repeated timestamps.
+repeated timestamps. The VQD kinds: `overexposed` on the mean luma (`mean`) or the clipped
+share (`clipped`); `low_contrast` on the luma range (`spread`); `colour_cast` and `noisy` on
+the reference (`reference`) or, weaker, on absolute figures (`absolute`); `stripes` on the row
+profile (`rows`); `covered` on the reference only; `shaking` on consecutive samples
+(`consecutive`); `no_signal` on colour bars (`colour_bars`) or a one-colour card (`card`).
 """
 
 from __future__ import annotations
