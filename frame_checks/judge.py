@@ -164,7 +164,8 @@ class Thresholds:
     covered_share: float = 0.35
     """With a reference: share of flat tiles from which the lens may be covered…"""
     covered_gain: float = 0.25
-    """…when the reference has this much less of it."""
+    """…when this share of the tiles is newly flat and shows something else than the
+    reference there (a blur flattens tiles but leaves their brightness)."""
     shaking_shift: float = 0.005
     """Global shift between consecutive samples, as a share of the width, that is a shake."""
     shaking_response: float = 0.1
@@ -360,12 +361,15 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
     # Clipping, darkness and a washed-out picture distort the chroma and wipe out the detail
     # the sharpness and the framing are judged on: those are judged on a normal picture only.
     if covered is None and overexposed is None and washed is None:
-        if "dark" not in hits and (cast := _colour_cast(measurement, thresholds)):
-            hits["colour_cast"] = cast
         if blurred := _blurred(measurement, thresholds):
             hits["blurred"] = blurred
         for hit in _geometry(measurement, thresholds, visible=_visible(measurement, thresholds)):
             hits[hit.flag] = hit
+        # Another view has other colours: against the reference only while it is the view.
+        if "dark" not in hits and (
+            cast := _colour_cast(measurement, thresholds, same_view="moved" not in hits)
+        ):
+            hits["colour_cast"] = cast
     if snow := _noisy(measurement, thresholds):
         hits["noisy"] = snow
     if striped := _stripes(measurement, thresholds):
@@ -400,6 +404,7 @@ def _no_signal(quality: Quality, thresholds: Thresholds) -> Hit | None:
     if (
         quality.flat_share >= thresholds.no_signal_flat
         and quality.colour.offset >= thresholds.no_signal_saturation
+        and quality.tone.high >= thresholds.dark_luma  # a card is lit: a dark room is `dark`
     ):
         return Hit("no_signal", {**metrics, "chroma_offset": quality.colour.offset}, "card")
     return None
@@ -415,7 +420,7 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
         or measurement.exposure.luma_mean < thresholds.dark_luma
     ):
         return None
-    gain = quality.flat_share - reference.flat_share
+    gain = measurement.obstruction or 0.0
     # A covered lens leaves the rest of the room at its contrast; a washed-out picture is flat
     # everywhere (that is `low_contrast`, even when it only nears the threshold).
     keeps_contrast = quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
@@ -427,6 +432,7 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
         metrics: dict[str, Metric] = {
             "flat_share": quality.flat_share,
             "reference_flat_share": reference.flat_share,
+            "obstruction": gain,
             "luma_mean": measurement.exposure.luma_mean,
         }
         return Hit("covered", metrics, "reference")
@@ -461,8 +467,11 @@ def _low_contrast(measurement: Measurement, thresholds: Thresholds) -> Hit | Non
     return None
 
 
-def _colour_cast(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
-    quality, reference = measurement.quality, measurement.reference_quality
+def _colour_cast(
+    measurement: Measurement, thresholds: Thresholds, *, same_view: bool = True
+) -> Hit | None:
+    quality = measurement.quality
+    reference = measurement.reference_quality if same_view else None
     if quality is None:
         return None
     colour = quality.colour

@@ -29,6 +29,7 @@ from .quality import (
     measure_colour,
     measure_flat_share,
     measure_noise,
+    measure_obstruction,
     measure_pattern,
     measure_stripes,
     measure_tone,
@@ -150,6 +151,9 @@ class Measurement:
     """The VQD figures (tone, colour, noise, flat share, stripes, test pattern)."""
     reference_quality: Quality | None = None
     """The reference's, to judge against; None without a reference."""
+    obstruction: float | None = None
+    """Share of tiles newly flat and showing something else than the reference (None without
+    a reference)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -328,6 +332,7 @@ def measure(
         line_angle=None,
         quality=quality,
         reference_quality=reference.quality,
+        obstruction=measure_obstruction(prepared.grey, reference.prepared.grey),
     )
 
 

@@ -26,6 +26,8 @@ BRIGHT_LEVEL: Final = 245
 """A pixel at or above this luma is clipped white."""
 TILE: Final = 16
 """Side (grey-copy pixels) of the tiles the flat share is counted on."""
+OBSTRUCTION_STEP: Final = 12.0
+"""Change of a tile's mean luma (grey levels) that shows another thing in front of the lens."""
 FLAT_STD: Final = 2.5
 """A tile whose luma varies less than this (std, grey levels) is flat: a covered lens, a card."""
 STRIPE_MIN_CYCLES: Final = 12
@@ -163,6 +165,30 @@ def measure_noise(strips: tuple[Grey, ...]) -> float:
     inside = (total / 2.0 - before) / max(float(histogram[below]), 1.0)
     median = max(0.0, below - 0.5 + inside)
     return 1.4826 * median / 6.0
+
+
+def tile_stats(grey: Grey) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
+    """Mean and variance of each `TILE`² tile of a grey copy."""
+    rows, columns = max(1, grey.shape[0] // TILE), max(1, grey.shape[1] // TILE)
+    tiles = grey[: rows * TILE, : columns * TILE].astype(np.float32)
+    mean = cv2.resize(tiles, (columns, rows), interpolation=cv2.INTER_AREA)
+    square = cv2.resize(tiles * tiles, (columns, rows), interpolation=cv2.INTER_AREA)
+    return np.asarray(mean), np.asarray(square - mean * mean)
+
+
+def measure_obstruction(grey: Grey, reference: Grey) -> float:
+    """Share of the tiles that are flat now, were not in the reference, and show something
+    else than the reference did there (their mean moved by more than `OBSTRUCTION_STEP`): an
+    object in front of the lens. A blurred picture is flat where the reference had detail too,
+    but each tile keeps its mean."""
+    if grey.shape != reference.shape:
+        return 0.0
+    mean, variance = tile_stats(grey)
+    ref_mean, ref_variance = tile_stats(reference)
+    flat_now = variance < FLAT_STD * FLAT_STD
+    flat_before = ref_variance < FLAT_STD * FLAT_STD
+    changed = np.abs(mean - ref_mean) > OBSTRUCTION_STEP
+    return float(np.count_nonzero(flat_now & ~flat_before & changed)) / flat_now.size
 
 
 def measure_flat_share(grey: Grey) -> float:

@@ -212,3 +212,16 @@ def test_each_kind_has_its_own_counts() -> None:
 def test_bad_counts_and_thresholds_are_refused(values: dict[str, object]) -> None:
     with pytest.raises(ValueError, match=next(iter(values)).split(".")[0]):
         Thresholds.from_mapping(values)
+
+
+def test_a_blur_a_dark_room_and_another_view_are_not_mistaken_for_other_faults() -> None:
+    world = real_world("coffee")
+    reference = view(world, size=SMALL)
+    blurred = np.asarray(cv2.GaussianBlur(reference, (0, 0), 10.0), np.uint8)
+    dim = np.asarray(cv2.convertScaleAbs(reference, alpha=0.15), np.uint8)
+    elsewhere = view(world, size=SMALL, shift=(200.0, 120.0))
+
+    assert "covered" not in hits(blurred, reference)  # flattened, but every tile keeps its light
+    assert "no_signal" not in hits(dim, reference)
+    assert "no_signal" not in hits(dim)
+    assert "colour_cast" not in hits(elsewhere, reference)
