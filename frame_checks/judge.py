@@ -365,9 +365,12 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
             hits["blurred"] = blurred
         for hit in _geometry(measurement, thresholds, visible=_visible(measurement, thresholds)):
             hits[hit.flag] = hit
-        # Another view has other colours: against the reference only while it is the view.
-        if "dark" not in hits and (
-            cast := _colour_cast(measurement, thresholds, same_view="moved" not in hits)
+        # Another view has other colours: a cast is judged only while the view is the
+        # reference's (or, without one, on absolute figures).
+        if (
+            "dark" not in hits
+            and "moved" not in hits
+            and (cast := _colour_cast(measurement, thresholds))
         ):
             hits["colour_cast"] = cast
     if snow := _noisy(measurement, thresholds):
@@ -467,11 +470,8 @@ def _low_contrast(measurement: Measurement, thresholds: Thresholds) -> Hit | Non
     return None
 
 
-def _colour_cast(
-    measurement: Measurement, thresholds: Thresholds, *, same_view: bool = True
-) -> Hit | None:
-    quality = measurement.quality
-    reference = measurement.reference_quality if same_view else None
+def _colour_cast(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality, reference = measurement.quality, measurement.reference_quality
     if quality is None:
         return None
     colour = quality.colour
