@@ -12,9 +12,10 @@ counter-clockwise on screen, shifts of the picture's centre in source pixels.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final, Literal, Protocol, cast
 
 import cv2
@@ -48,7 +49,21 @@ CONSENSUS_TOLERANCE: Final = (0.5, 1.0, 0.01)
 REFINE_DONE_PX: Final = 0.05
 """A refinement step moving the picture's border by less than this (pixels of its level) ends it."""
 
-AlignmentStatus = Literal["ok", "failed", "skipped"]
+SUPPORT_GRID: Final = (4, 4)
+"""Tiles (columns, rows) that vote on whether a transform describes the room."""
+SUPPORT_MIN_STD: Final = 4.0
+"""A tile flatter than this (luma std) on either picture has no say."""
+SUPPORT_MARGIN: Final = 0.1
+"""How much better (correlation) a tile must match under one hypothesis to vote for it."""
+SUPPORT_MATCH: Final = 0.7
+"""A tile correlating this well with the reference in place still shows the same room."""
+NEGLIGIBLE: Final = (0.2, 1.0, 0.005)
+"""A transform within this (degrees, grey-copy pixels, scale) of none needs no vote."""
+
+AlignmentStatus = Literal["ok", "failed", "skipped", "unsure"]
+"""`unsure`: a transform was found but only a minority of the picture supports it (people
+moved, someone walked close to the camera), or the picture does not match as a whole but most
+of it still matches the reference in place — neither is evidence that the camera moved."""
 
 
 class Picture(Protocol):
@@ -73,6 +88,10 @@ class Alignment:
     method: str | None = None
     """`refined` (the corners' consensus, refined), `features` (the consensus stood against its
     refinement) or `ecc` (too few corners: ECC alone)."""
+    support: float | None = None
+    """Share of the voting tiles that match better under the transform than in place."""
+    warp: NDArray[np.float32] | None = field(default=None, repr=False, compare=False)
+    """The transform on the grey copy (reference → current)."""
 
     @property
     def shift_px(self) -> float | None:
@@ -279,6 +298,109 @@ def _correlation(reference: Grey, current: Grey, warp: NDArray[np.float32]) -> f
 def align(
     anchor: Anchor, current: Picture, *, spread: float, min_correlation: float = 0.6
 ) -> Alignment:
+    """Rotation, shift and scale of `current` against the reference, anchored on the room: the
+    transform found must be supported across the picture, not by one cluster of it.
+
+    The picture is cut into tiles; each textured tile votes for the transform if it matches the
+    reference clearly better moved than in place, for no movement if the other way round. A
+    transform that fewer tiles favour than oppose is `unsure` (people standing elsewhere than in
+    the reference frame, someone close to the camera); a picture that cannot be aligned but
+    whose tiles mostly still match the reference in place is `unsure` too, not a new view.
+    """
+    found = _align(anchor, current, spread=spread, min_correlation=min_correlation)
+    height, width = current.grey.shape
+    if found.status == "failed" and anchor.grey.shape == current.grey.shape:
+        identity = np.eye(2, 3, dtype=np.float32)
+        _, _, matching, textured, _ = _votes(anchor.grey, current.grey, identity)
+        if textured >= 4 and matching >= 0.5 * textured:
+            return Alignment(
+                status="unsure",
+                correlation=found.correlation,
+                reason=f"{matching} of {textured} tiles still match the reference in place",
+            )
+        return found
+    if found.status != "ok" or found.warp is None:
+        return found
+    rotation, _, scale = _similarity(found.warp, (width, height))
+    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0, 1.0])
+    shift = float(np.hypot(*(found.warp.astype(np.float64) @ centre - centre[:2])))
+    small_rotation, small_shift, small_scale = NEGLIGIBLE
+    if abs(rotation) <= small_rotation and shift <= small_shift and abs(scale - 1) <= small_scale:
+        return found
+    favour, against, _, _, lost = _votes(anchor.grey, current.grey, found.warp)
+    support = favour / (favour + against) if favour + against else None
+    if not supported(favour, against, lost):
+        return dataclasses.replace(
+            found,
+            status="unsure",
+            support=support,
+            reason=f"{favour} tiles favour the transform, {against} favour none",
+        )
+    return dataclasses.replace(found, support=support)
+
+
+def supported(favour: int, against: int, lost: bool) -> bool:
+    """A transform describes the room when more tiles favour it than oppose it, at least two
+    (one tile is one cluster of things, not the room), and it does not move most of what is on
+    the picture out of the overlap it is judged on (a cluster matched far off)."""
+    return favour >= 2 and favour > against and not lost
+
+
+def translation_supported(before: Grey, after: Grey, dx: float, dy: float) -> bool:
+    """Whether the picture's tiles support a shift of the whole picture by (dx, dy) grey-copy
+    pixels from `before` to `after`."""
+    warp = np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]], dtype=np.float32)
+    favour, against, _, _, lost = _votes(before, after, warp)
+    return supported(favour, against, lost)
+
+
+def _tile_means(image: NDArray[np.float32]) -> NDArray[np.float32]:
+    columns, rows = SUPPORT_GRID
+    height, width = image.shape
+    cropped = image[: height - height % rows, : width - width % columns]
+    return np.asarray(cv2.resize(cropped, (columns, rows), interpolation=cv2.INTER_AREA))
+
+
+def _tile_ncc(
+    one: NDArray[np.float32], other: NDArray[np.float32]
+) -> tuple[NDArray[np.float32], NDArray[np.float32], NDArray[np.float32]]:
+    """Per-tile zero-mean correlation, and the tiles' standard deviations."""
+    mean_a, mean_b = _tile_means(one), _tile_means(other)
+    var_a = np.maximum(_tile_means(one * one) - mean_a * mean_a, 0.0)
+    var_b = np.maximum(_tile_means(other * other) - mean_b * mean_b, 0.0)
+    covariance = _tile_means(one * other) - mean_a * mean_b
+    ncc = covariance / np.sqrt(np.maximum(var_a * var_b, 1e-6))
+    return ncc, np.sqrt(var_a), np.sqrt(var_b)
+
+
+def _votes(
+    reference: Grey, current: Grey, warp: NDArray[np.float32]
+) -> tuple[int, int, int, int, bool]:
+    """(tiles favouring the transform, tiles favouring none, tiles matching in place, tiles
+    textured in both pictures, whether the overlap lost most of the tiles with something on
+    them)."""
+    size = (current.shape[1], current.shape[0])
+    still = reference.astype(np.float32)
+    now = current.astype(np.float32)
+    moved = np.asarray(cv2.warpAffine(still, warp, size, flags=cv2.INTER_LINEAR), np.float32)
+    inside = cv2.warpAffine(np.ones(reference.shape, np.float32), warp, size)
+    ncc_moved, _, _ = _tile_ncc(now, moved)
+    ncc_still, std_now, std_ref = _tile_ncc(now, still)
+    covered = _tile_means(np.asarray(inside, np.float32)) >= 0.9
+    textured = (std_now >= SUPPORT_MIN_STD) & (std_ref >= SUPPORT_MIN_STD)
+    voting = textured & covered
+    favour = int(np.count_nonzero(voting & (ncc_moved >= ncc_still + SUPPORT_MARGIN)))
+    against = int(np.count_nonzero(voting & (ncc_still >= ncc_moved + SUPPORT_MARGIN)))
+    matching = int(np.count_nonzero(textured & (ncc_still >= SUPPORT_MATCH)))
+    either = (std_now >= SUPPORT_MIN_STD) | (std_ref >= SUPPORT_MIN_STD)
+    overlap = _tile_means(np.asarray(inside, np.float32)) >= 0.5
+    lost = 2 * int(np.count_nonzero(either & overlap)) < int(np.count_nonzero(either))
+    return favour, against, matching, int(np.count_nonzero(textured)), lost
+
+
+def _align(
+    anchor: Anchor, current: Picture, *, spread: float, min_correlation: float = 0.6
+) -> Alignment:
     """Rotation, shift and scale of `current` against the reference.
 
     Corners matched between the two pictures vote, by RANSAC, for the similarity most of them
@@ -335,6 +457,7 @@ def _alignment_from_warp(
     moved = warp.astype(np.float64) @ centre - centre[:2]
     factor = current.source_per_work_pixel
     return Alignment(
+        warp=np.asarray(warp, np.float32),
         status="ok",
         rotation_deg=rotation,
         shift_x_px=float(moved[0]) * factor,

@@ -27,7 +27,7 @@ from .audio_source import AudioPushError
 from .decode import JPEG_SIGNATURE, PNG_SIGNATURE, FrameError, decode_frame
 from .judge import Metric, ThresholdError, Thresholds
 from .measure import MeasureError, Reference
-from .sources import CaptureSource, SourceError
+from .sources import CaptureSource, FileSource, SourceError, is_local_file
 from .venue import SampleResult, VenueChecker
 
 REFERENCE_MAX_PIXELS = 8192 * 8192
@@ -148,7 +148,11 @@ def _samples(
         image = decode_frame(Path(source).read_bytes(), max_pixels=REFERENCE_MAX_PIXELS)
         yield checker.check(image, at=0.0)
         return
-    capture = CaptureSource(source, open_timeout=timeout, read_timeout=timeout)
+    capture: FileSource | CaptureSource
+    if is_local_file(source):
+        capture = FileSource(source)
+    else:
+        capture = CaptureSource(source, open_timeout=timeout, read_timeout=timeout)
     capture.open()
     try:
         for count, frame in enumerate(capture.frames(interval=interval), start=1):
@@ -182,6 +186,14 @@ _EVENT_FIGURES: dict[str, tuple[str, ...]] = {
     "blurred": ("detail", "detail_vs_reference", "sharpness"),
     "tilted": ("rotation_deg", "line_angle_deg", "line_agreement"),
     "moved": ("shift_px", "scale", "alignment", "alignment_reason", "alignment_correlation"),
+    "overexposed": ("luma_mean", "bright_share"),
+    "low_contrast": ("luma_spread", "luma_mean"),
+    "colour_cast": ("chroma_offset", "chroma_shift", "cast_factor"),
+    "noisy": ("noise_sigma", "reference_noise_sigma"),
+    "stripes": ("stripe_amplitude", "stripe_period", "stripe_agreement", "stripe_purity"),
+    "covered": ("flat_share", "reference_flat_share"),
+    "shaking": ("jitter_px", "jitter_response"),
+    "no_signal": ("pattern_bars", "pattern_column_std", "flat_share", "chroma_offset"),
 }
 
 

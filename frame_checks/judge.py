@@ -11,7 +11,11 @@ a dark or flat picture looks blurred whatever the lens does. Every hit says what
 `tilted` on the reference or, without one, on a large, agreeing line angle (a weak hint);
 `moved` on the reference — a shift or zoom beyond the thresholds, or a clear picture that no
 longer matches the reference at all (`no_match`); `frozen` on the picture or on the stream's
-repeated timestamps.
+repeated timestamps. The VQD kinds: `overexposed` on the mean luma (`mean`) or the clipped
+share (`clipped`); `low_contrast` on the luma range (`spread`); `colour_cast` and `noisy` on
+the reference (`reference`) or, weaker, on absolute figures (`absolute`); `stripes` on the row
+profile (`rows`); `covered` on the reference only; `shaking` on consecutive samples
+(`consecutive`); `no_signal` on colour bars (`colour_bars`) or a one-colour card (`card`).
 """
 
 from __future__ import annotations
@@ -24,16 +28,48 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .measure import Change, Measurement
+from .quality import Quality
 
-Flag = Literal["dark", "black", "frozen", "blurred", "tilted", "moved"]
-FLAGS: Final[tuple[Flag, ...]] = ("dark", "black", "frozen", "blurred", "tilted", "moved")
+Flag = Literal[
+    "dark",
+    "black",
+    "frozen",
+    "blurred",
+    "tilted",
+    "moved",
+    "overexposed",
+    "low_contrast",
+    "colour_cast",
+    "noisy",
+    "stripes",
+    "covered",
+    "shaking",
+    "no_signal",
+]
+FLAGS: Final[tuple[Flag, ...]] = (
+    "dark",
+    "black",
+    "frozen",
+    "blurred",
+    "tilted",
+    "moved",
+    "overexposed",
+    "low_contrast",
+    "colour_cast",
+    "noisy",
+    "stripes",
+    "covered",
+    "shaking",
+    "no_signal",
+)
 
 Stillness = Literal["first", "identical", "still", "refreshed", "noise", "moving"]
-"""How a sample compares with the last non-frozen one: `identical` (bit-identical after decode,
-or the stream repeated its timestamp), `still` (no change beyond compression noise), `noise`
-(fresh per-pixel noise but no change in the picture — a live, motionless scene), `moving`.
-`refreshed` is set by the freeze window: one noisy sample inside a still run, taken as the
-encoder re-coding the held picture (a key frame)."""
+"""How a sample compares with the picture standing so far: `identical` (bit-identical after
+decode, or the stream repeated its timestamp), `still` (repeats one of the encodings seen
+since the picture stood, within compression noise), `noise` (same structure, but new per-pixel
+noise — a live, motionless scene), `moving` (the structure changed). `refreshed` is set by the
+freeze window: a new encoding of a standing picture inside a still run (a key frame), which
+does not end the run unless live noise goes on."""
 
 Metric = float | int | str | bool | None
 
@@ -80,21 +116,76 @@ class Thresholds:
     alignment_min_correlation: float = 0.6
     """An alignment correlating less with the reference is not trusted for tilt or move."""
 
-    freeze_pixel_noise: float = 6.0
-    """A grey-copy pixel that changed by more than this (0–255) has changed."""
-    freeze_changed_share: float = 0.003
-    """Share of changed grey-copy pixels above which the picture is moving."""
+    freeze_pixel_noise: float = 8.0
+    """A cell of the picture (4×4 grey-copy pixels) whose mean luma changed by more than this
+    (0–255) has changed: re-encoding a held picture moves a cell's mean by 0–3, people by more."""
+    freeze_changed_share: float = 0.002
+    """Share of changed cells above which the picture is moving."""
     freeze_noise: float = 0.00025
     """Mean per-pixel difference at full resolution, as a share of full scale, at or below which
     a sample repeats the last one (like freezedetect's n: -72 dB, 0.064 grey levels; FFmpeg's
     default of -60 dB would take a live, motionless room for a frozen picture). Accepts "-72dB"."""
     freeze_seconds: float = 6.0
     """How long (stream time) a picture must stay unchanged to be frozen (freezedetect's d)."""
+    freeze_refreshes: int = 2
+    """New encodings in a row that a still run survives (key frames re-coding the held
+    picture); one more, and the picture is taken as live — a live room is new at every sample."""
+
+    overexposed_luma: float = 190.0
+    """Mean luma from which a picture is over-exposed."""
+    overexposed_share: float = 0.15
+    """Share of clipped white pixels (≥ 245) from which a picture is over-exposed…"""
+    overexposed_share_luma: float = 150.0
+    """…when its mean luma is also at least this (a bright window in a normal room is not), or
+    when twice that share is clipped."""
+    low_contrast_spread: float = 48.0
+    """2nd–98th percentile luma range below which a visible picture is washed out / grey."""
+    colour_cast_offset: float = 50.0
+    """Without a reference: distance of the mean chroma (per pixel relative to its luma, Cb/Cr
+    8-bit at a luma of 128) from grey from which a picture is tinted… (a weak test: a warm
+    scene is warm)"""
+    colour_cast_ratio: float = 2.0
+    """…when it also exceeds the chroma's spread by this factor (a colourful room is not)."""
+    colour_cast_vs_reference: float = 12.0
+    """With a reference: shift of the mean chroma from the reference's that is a cast."""
+    noisy_sigma: float = 8.0
+    """Without a reference: full-resolution noise (std, grey levels) from which a picture is
+    snowy."""
+    noisy_vs_reference: float = 2.5
+    """With a reference: noise this many times the reference's…"""
+    noisy_min_sigma: float = 5.0
+    """…and at least this much (std, grey levels)."""
+    stripes_amplitude: float = 4.0
+    """Amplitude (grey levels) of a periodic row pattern from which a picture is striped."""
+    stripes_agreement: float = 0.55
+    """Share of that amplitude every third and half of the picture must show."""
+    stripes_purity: float = 0.3
+    """Share of the row profile's detail that must be in that one period."""
+    covered_share: float = 0.35
+    """With a reference: share of flat tiles from which the lens may be covered…"""
+    covered_gain: float = 0.25
+    """…when this share of the tiles is newly flat and shows something else than the
+    reference there (a blur flattens tiles but leaves their brightness)."""
+    shaking_shift: float = 0.005
+    """Global shift between consecutive samples, as a share of the width, that is a shake."""
+    shaking_response: float = 0.1
+    """Phase-correlation peak below which that shift is not trusted (people, not the camera)."""
+    no_signal_column_std: float = 4.0
+    """Colour bars: columns of the upper two thirds vary vertically less than this…"""
+    no_signal_bars: int = 5
+    """…in at least this many bands…"""
+    no_signal_saturation: float = 20.0
+    """…of mean chroma at least this (a grey gradient is not a test pattern)."""
+    no_signal_flat: float = 0.85
+    """A card: share of flat tiles from which a picture of one saturated colour is a card."""
 
     raise_after: int = 2
     """Consecutive hits that raise a flag."""
     clear_after: int = 2
     """Consecutive good samples that clear a raised flag."""
+    kind_counts: tuple[tuple[str, int, int], ...] = ()
+    """Per kind (kind, raise_after, clear_after) where it differs from the general counts; set
+    as `raise_after.<kind>` / `clear_after.<kind>`."""
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, object]) -> Thresholds:
@@ -102,26 +193,73 @@ class Thresholds:
 
     def with_overrides(self, values: Mapping[str, object]) -> Thresholds:
         """A copy with the given settings replaced; unknown names and bad values are refused."""
-        known = {f.name: f for f in dataclasses.fields(self)}
+        known = {f.name: f for f in dataclasses.fields(self) if f.name != "kind_counts"}
         changes: dict[str, Any] = {}
+        counts = {kind: (raise_n, clear_n) for kind, raise_n, clear_n in self.kind_counts}
         for name, raw in values.items():
+            which, dot, kind = name.partition(".")
+            if dot and which in ("raise_after", "clear_after") and kind in FLAGS:
+                value = int(_coerce(name, raw, integer=True))
+                if value < 1:
+                    raise ThresholdError(f"{name} must be at least 1")
+                current = counts.get(kind, (0, 0))
+                counts[kind] = (
+                    (value, current[1]) if which == "raise_after" else (current[0], value)
+                )
+                continue
             if name not in known:
                 raise ThresholdError(f"unknown frame-check threshold {name!r}")
             changes[name] = _coerce(name, raw, integer=known[name].type in ("int", int))
+        changes["kind_counts"] = tuple((kind, *counts[kind]) for kind in FLAGS if kind in counts)
         updated = dataclasses.replace(self, **changes)
         updated.validate()
         return updated
 
+    def counts(self, flag: Flag) -> tuple[int, int]:
+        """(raise_after, clear_after) for one kind: its own where set, else the general ones."""
+        for kind, raise_n, clear_n in self.kind_counts:
+            if kind == flag:
+                return (raise_n or self.raise_after, clear_n or self.clear_after)
+        return (self.raise_after, self.clear_after)
+
     def validate(self) -> None:
-        for name in ("black_share", "freeze_changed_share", "tilt_line_agreement", "freeze_noise"):
+        for kind, raise_n, clear_n in self.kind_counts:
+            if kind not in FLAGS or raise_n < 0 or clear_n < 0:
+                raise ThresholdError(f"the counts of {kind!r} are not usable")
+        for name in (
+            "black_share",
+            "freeze_changed_share",
+            "tilt_line_agreement",
+            "freeze_noise",
+            "stripes_purity",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ThresholdError(f"{name} must be between 0 and 1")
         for name in ("raise_after", "clear_after", "tilt_line_min_lines"):
             if getattr(self, name) < 1:
                 raise ThresholdError(f"{name} must be at least 1")
+        for name in ("freeze_refreshes", "no_signal_bars"):
+            if getattr(self, name) < 0:
+                raise ThresholdError(f"{name} must not be negative")
+        for name in ("covered_share", "covered_gain", "overexposed_share", "no_signal_flat"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ThresholdError(f"{name} must be between 0 and 1")
         for field in dataclasses.fields(self):
-            if getattr(self, field.name) < 0:
+            if field.name != "kind_counts" and getattr(self, field.name) < 0:
                 raise ThresholdError(f"{field.name} must not be negative")
+
+    def as_dict(self) -> dict[str, float | int]:
+        values: dict[str, float | int] = {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if f.name != "kind_counts"
+        }
+        for kind, raise_n, clear_n in self.kind_counts:
+            if raise_n:
+                values[f"raise_after.{kind}"] = raise_n
+            if clear_n:
+                values[f"clear_after.{kind}"] = clear_n
+        return values
 
 
 def _coerce(name: str, raw: object, *, integer: bool) -> float | int:
@@ -157,6 +295,11 @@ class Motion:
     still_seconds: float
     """Stream time since the picture last changed; 0 unless this sample is still or identical."""
     timestamp_repeated: bool = False
+    jitter_px: float | None = None
+    """Global shift (source pixels) of the picture since the previous sample; None for the
+    first sample of a stream or when the shift could not be told from people moving."""
+    jitter_response: float | None = None
+    """Strength of the phase-correlation peak that shift rests on (0–1)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +328,11 @@ def stillness(
 
 
 def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> dict[Flag, Hit]:
+    """Precedence (what a fault makes meaningless is not judged): `black` excludes every other
+    kind; `no_signal` (a test pattern) every other but `black`; a covered lens excludes the
+    picture's contrast, colour, sharpness and framing; an over-exposed picture excludes `dark`,
+    `low_contrast`, colour, sharpness and framing; a washed-out one (`low_contrast`) excludes
+    `covered`, colour, sharpness and framing."""
     hits: dict[Flag, Hit] = {}
     exposure = measurement.exposure
     black = exposure.black_share >= thresholds.black_share
@@ -192,15 +340,47 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
         hits["black"] = Hit(
             "black", {"black_share": exposure.black_share, "luma_mean": exposure.luma_mean}
         )
+        return hits
+    quality = measurement.quality
+    if quality is not None and (pattern := _no_signal(quality, thresholds)) is not None:
+        hits["no_signal"] = pattern
+        return hits
+    overexposed = _overexposed(measurement, thresholds)
+    washed = None if overexposed else _low_contrast(measurement, thresholds)
+    # A picture washed out as a whole is not a lens covered in part.
+    covered = None if washed else _covered(measurement, thresholds)
+    if covered is not None:
+        hits["covered"] = covered
+    if overexposed is not None:
+        hits["overexposed"] = overexposed
     elif exposure.luma_mean < thresholds.dark_luma:
         hits["dark"] = Hit("dark", {"luma_mean": exposure.luma_mean})
 
-    if blurred := _blurred(measurement, thresholds):
-        hits["blurred"] = blurred
-    for hit in _geometry(measurement, thresholds, visible=_visible(measurement, thresholds)):
-        hits[hit.flag] = hit
+    if washed is not None and covered is None:
+        hits["low_contrast"] = washed
+    # Clipping, darkness and a washed-out picture distort the chroma and wipe out the detail
+    # the sharpness and the framing are judged on: those are judged on a normal picture only.
+    if covered is None and overexposed is None and washed is None:
+        if blurred := _blurred(measurement, thresholds):
+            hits["blurred"] = blurred
+        for hit in _geometry(measurement, thresholds, visible=_visible(measurement, thresholds)):
+            hits[hit.flag] = hit
+        # Another view has other colours: a cast is judged only while the view is the
+        # reference's (or, without one, on absolute figures).
+        if (
+            "dark" not in hits
+            and "moved" not in hits
+            and (cast := _colour_cast(measurement, thresholds))
+        ):
+            hits["colour_cast"] = cast
+    if snow := _noisy(measurement, thresholds):
+        hits["noisy"] = snow
+    if striped := _stripes(measurement, thresholds):
+        hits["stripes"] = striped
+    if shake := _shaking(measurement, motion, thresholds):
+        hits["shaking"] = shake
 
-    if not black and motion.still_seconds >= thresholds.freeze_seconds:
+    if motion.still_seconds >= thresholds.freeze_seconds:
         metrics: dict[str, Metric] = {"still_seconds": motion.still_seconds}
         if motion.change is not None:
             metrics["diff_fine_mad"] = motion.change.fine_mad
@@ -208,6 +388,165 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
         basis = "timestamp" if motion.timestamp_repeated else "picture"
         hits["frozen"] = Hit("frozen", metrics, basis)
     return hits
+
+
+def _no_signal(quality: Quality, thresholds: Thresholds) -> Hit | None:
+    pattern = quality.pattern
+    metrics: dict[str, Metric] = {
+        "pattern_column_std": pattern.column_std,
+        "pattern_bars": pattern.bars,
+        "pattern_saturation": pattern.saturation,
+        "flat_share": quality.flat_share,
+    }
+    if (
+        pattern.column_std <= thresholds.no_signal_column_std
+        and pattern.bars >= thresholds.no_signal_bars
+        and pattern.saturation >= thresholds.no_signal_saturation
+    ):
+        return Hit("no_signal", metrics, "colour_bars")
+    if (
+        quality.flat_share >= thresholds.no_signal_flat
+        and quality.colour.offset >= thresholds.no_signal_saturation
+        and quality.tone.high >= thresholds.dark_luma  # a card is lit: a dark room is `dark`
+    ):
+        return Hit("no_signal", {**metrics, "chroma_offset": quality.colour.offset}, "card")
+    return None
+
+
+def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    """Judged on a picture bright enough only: dimming flattens every tile, and a dark picture
+    is `dark` whatever darkened it."""
+    quality, reference = measurement.quality, measurement.reference_quality
+    if (
+        quality is None
+        or reference is None
+        or measurement.exposure.luma_mean < thresholds.dark_luma
+    ):
+        return None
+    gain = measurement.obstruction or 0.0
+    # A covered lens leaves the rest of the room at its contrast; a washed-out picture is flat
+    # everywhere (that is `low_contrast`, even when it only nears the threshold).
+    keeps_contrast = quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
+    if (
+        keeps_contrast
+        and quality.flat_share >= thresholds.covered_share
+        and gain >= thresholds.covered_gain
+    ):
+        metrics: dict[str, Metric] = {
+            "flat_share": quality.flat_share,
+            "reference_flat_share": reference.flat_share,
+            "obstruction": gain,
+            "luma_mean": measurement.exposure.luma_mean,
+        }
+        return Hit("covered", metrics, "reference")
+    return None
+
+
+def _overexposed(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality = measurement.quality
+    bright = quality.tone.bright_share if quality is not None else 0.0
+    mean = measurement.exposure.luma_mean
+    metrics: dict[str, Metric] = {"luma_mean": mean, "bright_share": bright}
+    if mean >= thresholds.overexposed_luma:
+        return Hit("overexposed", metrics, "mean")
+    if bright >= thresholds.overexposed_share and (
+        mean >= thresholds.overexposed_share_luma or bright >= 2.0 * thresholds.overexposed_share
+    ):
+        return Hit("overexposed", metrics, "clipped")
+    return None
+
+
+def _low_contrast(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality = measurement.quality
+    exposure = measurement.exposure
+    if quality is None or exposure.luma_mean < thresholds.dark_luma:
+        return None
+    if quality.tone.spread < thresholds.low_contrast_spread:
+        metrics: dict[str, Metric] = {
+            "luma_spread": quality.tone.spread,
+            "luma_mean": exposure.luma_mean,
+        }
+        return Hit("low_contrast", metrics, "spread")
+    return None
+
+
+def _colour_cast(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality, reference = measurement.quality, measurement.reference_quality
+    if quality is None:
+        return None
+    colour = quality.colour
+    metrics: dict[str, Metric] = {
+        "chroma_cb": colour.cb,
+        "chroma_cr": colour.cr,
+        "chroma_offset": colour.offset,
+        "cast_factor": colour.cast,
+    }
+    if reference is not None:
+        shift = math.hypot(colour.cb - reference.colour.cb, colour.cr - reference.colour.cr)
+        if shift >= thresholds.colour_cast_vs_reference:
+            return Hit("colour_cast", {**metrics, "chroma_shift": shift}, "reference")
+        return None
+    if (
+        colour.offset >= thresholds.colour_cast_offset
+        and colour.cast >= thresholds.colour_cast_ratio
+    ):
+        return Hit("colour_cast", metrics, "absolute")
+    return None
+
+
+def _noisy(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality, reference = measurement.quality, measurement.reference_quality
+    if quality is None:
+        return None
+    sigma = quality.noise_sigma
+    metrics: dict[str, Metric] = {"noise_sigma": sigma}
+    if reference is not None:
+        floor = max(
+            thresholds.noisy_min_sigma, thresholds.noisy_vs_reference * reference.noise_sigma
+        )
+        if sigma >= floor:
+            return Hit(
+                "noisy", {**metrics, "reference_noise_sigma": reference.noise_sigma}, "reference"
+            )
+        return None
+    if sigma >= thresholds.noisy_sigma:
+        return Hit("noisy", metrics, "absolute")
+    return None
+
+
+def _stripes(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
+    quality = measurement.quality
+    if quality is None:
+        return None
+    stripes = quality.stripes
+    if (
+        stripes.amplitude >= thresholds.stripes_amplitude
+        and stripes.agreement >= thresholds.stripes_agreement
+        and stripes.purity >= thresholds.stripes_purity
+    ):
+        metrics: dict[str, Metric] = {
+            "stripe_amplitude": stripes.amplitude,
+            "stripe_period": stripes.period_rows,
+            "stripe_agreement": stripes.agreement,
+            "stripe_purity": stripes.purity,
+        }
+        return Hit("stripes", metrics, "rows")
+    return None
+
+
+def _shaking(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> Hit | None:
+    if motion.jitter_px is None or motion.jitter_response is None:
+        return None
+    if (
+        motion.jitter_px >= thresholds.shaking_shift * measurement.width
+        and motion.jitter_response >= thresholds.shaking_response
+    ):
+        metrics: dict[str, Metric] = {
+            "jitter_px": motion.jitter_px,
+            "jitter_response": motion.jitter_response,
+        }
+        return Hit("shaking", metrics, "consecutive")
+    return None
 
 
 def _visible(measurement: Measurement, thresholds: Thresholds) -> bool:

@@ -24,6 +24,16 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .align import MIN_ALIGN_SPREAD, Alignment, Anchor, Grey, align
+from .quality import (
+    Quality,
+    measure_colour,
+    measure_flat_share,
+    measure_noise,
+    measure_obstruction,
+    measure_pattern,
+    measure_stripes,
+    measure_tone,
+)
 
 Image = NDArray[np.uint8]
 
@@ -34,6 +44,15 @@ FINE_STEP: Final = 8
 """Stride of the full-resolution grid that keeps per-pixel (encoder and sensor) noise."""
 
 MIN_SIDE: Final = 16
+BLOCK: Final = 4
+"""Side (grey-copy pixels) of the cells whose means describe the picture's structure."""
+STRIP_ROWS: Final = 16
+"""Height of each full-resolution band the noise is estimated on (three bands)."""
+PROFILE_STEP: Final = 16
+"""Every this-th column counts in the row-mean profile."""
+PROFILE_ROWS: Final = 540
+"""The row profile is averaged down to at most this many rows (stripes of a period of two
+rows of a 1080p picture blur out; anything coarser stays)."""
 
 _AXIS_SLOPE: Final = math.tan(math.radians(20.0))
 """An edge whose gradient leans less than this (as a tangent) off an axis runs near level or
@@ -55,6 +74,17 @@ class Prepared:
     so fresh sensor and encoder noise survive in it."""
     width: int
     height: int
+    blocks: NDArray[np.float32]
+    """Means of `BLOCK`×`BLOCK` cells of the grey copy: the picture's structure, which
+    re-encoding a picture does not move but people moving do."""
+    colour: Image | None = None
+    """Small BGR copy, the grey copy's size (None for a grey source)."""
+    chroma: Image | None = None
+    """Cr and Cb planes of the small copy (None for a grey source)."""
+    strips: tuple[Grey, ...] = ()
+    """A few bands of full-resolution rows (green channel), for the noise estimate."""
+    rows: NDArray[np.float32] | None = None
+    """Row means of the left, middle and right thirds (H×3, H at most `PROFILE_ROWS`)."""
 
     @property
     def source_per_work_pixel(self) -> float:
@@ -95,7 +125,8 @@ class Change:
     mad: float
     """Mean absolute difference of the grey copies (0–255)."""
     changed_share: float
-    """Share of grey-copy pixels that differ by more than the noise level."""
+    """Share of the picture's cells (`BLOCK`² grey-copy pixels) whose mean luma differs by more
+    than the noise level: compression noise averages out in a cell, people moving do not."""
     fine_mad: float
     """Mean absolute difference on the full-resolution grid: fresh noise shows here."""
     identical: bool
@@ -116,6 +147,13 @@ class Measurement:
     """None without a reference."""
     line_angle: LineAngle | None
     """Only looked for without a reference; None when no long lines were found."""
+    quality: Quality | None = None
+    """The VQD figures (tone, colour, noise, flat share, stripes, test pattern)."""
+    reference_quality: Quality | None = None
+    """The reference's, to judge against; None without a reference."""
+    obstruction: float | None = None
+    """Share of tiles newly flat and showing something else than the reference (None without
+    a reference)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -125,6 +163,7 @@ class Reference:
     prepared: Prepared
     sharpness: Sharpness
     anchor: Anchor
+    quality: Quality
 
     @classmethod
     def from_frame(cls, frame: Image) -> Reference:
@@ -133,6 +172,7 @@ class Reference:
             prepared=prepared,
             sharpness=measure_sharpness(prepared.grey),
             anchor=Anchor.of(prepared.grey),
+            quality=measure_quality(prepared),
         )
 
 
@@ -163,14 +203,49 @@ def prepare(frame: Image) -> Prepared:
         # at the centre of its cell, at a fraction of the cost of averaging all of them.
         size = (out_width, out_height)
         small = np.asarray(cv2.resize(frame, size, interpolation=cv2.INTER_LINEAR), np.uint8)
+    colour_copy: Image | None = None
+    chroma: Image | None = None
     if colour:
-        code = cv2.COLOR_BGRA2GRAY if small.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-        small = np.asarray(cv2.cvtColor(small, code), dtype=np.uint8)
+        if small.shape[2] == 4:
+            small = np.asarray(cv2.cvtColor(small, cv2.COLOR_BGRA2BGR), dtype=np.uint8)
+        colour_copy = np.ascontiguousarray(small, dtype=np.uint8)
+        ycrcb = np.asarray(cv2.cvtColor(colour_copy, cv2.COLOR_BGR2YCrCb), dtype=np.uint8)
+        chroma = np.ascontiguousarray(ycrcb[:, :, 1:])
+        # BGR2GRAY rounds differently from YCrCb's Y; the line and edge figures are tuned on it.
+        small = np.asarray(cv2.cvtColor(colour_copy, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    grey = np.ascontiguousarray(small, dtype=np.uint8)
+    plane = frame[:, :, 1] if colour else frame
+    band = min(STRIP_ROWS, height)
+    strips = tuple(
+        np.ascontiguousarray(plane[start : start + band])
+        for start in sorted(
+            {max(0, min(height - band, height * k // 4 - band // 2)) for k in (1, 2, 3)}
+        )
+    )
+    columns = np.asarray(plane[:, ::PROFILE_STEP], dtype=np.float32)
+    thirds = np.array_split(columns, 3, axis=1) if columns.shape[1] >= 3 else [columns] * 3
+    rows = np.stack([part.mean(axis=1) for part in thirds], axis=1).astype(np.float32)
+    if rows.shape[0] > PROFILE_ROWS:
+        rows = np.asarray(
+            cv2.resize(rows, (3, PROFILE_ROWS), interpolation=cv2.INTER_AREA), np.float32
+        )
     return Prepared(
-        grey=np.ascontiguousarray(small, dtype=np.uint8),
+        grey=grey,
         fine=np.asarray(fine, dtype=np.uint8),
         width=width,
         height=height,
+        blocks=_blocks(grey),
+        colour=colour_copy,
+        chroma=chroma,
+        strips=strips,
+        rows=rows,
+    )
+
+
+def _blocks(grey: Grey) -> NDArray[np.float32]:
+    size = (max(1, grey.shape[1] // BLOCK), max(1, grey.shape[0] // BLOCK))
+    return np.asarray(
+        cv2.resize(grey.astype(np.float32), size, interpolation=cv2.INTER_AREA), np.float32
     )
 
 
@@ -203,12 +278,13 @@ def compare(before: Prepared, after: Prepared, *, noise_level: float) -> Change:
         return Change(mad=255.0, changed_share=1.0, fine_mad=255.0, identical=False)
     difference = cv2.absdiff(before.grey, after.grey)
     fine_difference = cv2.absdiff(before.fine, after.fine)
-    changed = int(np.count_nonzero(difference > noise_level))
+    cells = cv2.absdiff(before.blocks, after.blocks)
+    changed = int(np.count_nonzero(cells > noise_level))
     mad = float(cv2.mean(difference)[0])
     fine_mad = float(cv2.mean(fine_difference)[0])
     return Change(
         mad=mad,
-        changed_share=changed / difference.size,
+        changed_share=changed / cells.size,
         fine_mad=fine_mad,
         identical=mad == 0.0 and fine_mad == 0.0,
     )
@@ -227,8 +303,10 @@ def measure(
     the picture is aligned afresh."""
     exposure = measure_exposure(prepared.grey, black_level=black_level)
     sharpness = measure_sharpness(prepared.grey)
+    quality = measure_quality(prepared)
     if reference is None:
         return Measurement(
+            quality=quality,
             width=prepared.width,
             height=prepared.height,
             exposure=exposure,
@@ -252,6 +330,21 @@ def measure(
             reference.anchor, prepared, spread=exposure.luma_std, min_correlation=min_correlation
         ),
         line_angle=None,
+        quality=quality,
+        reference_quality=reference.quality,
+        obstruction=measure_obstruction(prepared.grey, reference.prepared.grey),
+    )
+
+
+def measure_quality(prepared: Prepared) -> Quality:
+    rows = prepared.rows if prepared.rows is not None else np.zeros((0, 3), np.float32)
+    return Quality(
+        tone=measure_tone(prepared.grey),
+        colour=measure_colour(prepared.chroma, prepared.grey),
+        noise_sigma=measure_noise(prepared.strips),
+        flat_share=measure_flat_share(prepared.grey),
+        stripes=measure_stripes(rows),
+        pattern=measure_pattern(prepared.colour, prepared.chroma),
     )
 
 

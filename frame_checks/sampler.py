@@ -25,10 +25,12 @@ from .sources import (
     DEFAULT_OPEN_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     CaptureSource,
+    FileSource,
     PushFeed,
     SourceError,
     SourceState,
     SourceStatus,
+    is_local_file,
 )
 from .venue import SampleResult, VenueChecker
 
@@ -116,24 +118,32 @@ class _CaptureWorker(_Worker):
         interval: float,
         target: str,
         realtime: bool | None,
+        loop: bool = False,
     ) -> None:
         super().__init__(sampler, venue, checker, interval)
         self.target = target
         self.realtime = realtime
+        self.loop = loop
 
     def work(self) -> None:
         delays = self.sampler.backoff.delays()
         while not self.stopping.is_set():
             self.report("connecting")
-            source = CaptureSource(
-                self.target,
-                open_timeout=self.sampler.open_timeout,
-                read_timeout=self.sampler.read_timeout,
-            )
+            local = is_local_file(self.target)
+            source: FileSource | CaptureSource
+            if local:
+                # A file is read at stream time by its own timestamps, not as a live stream.
+                source = FileSource(self.target, loop=self.loop)
+            else:
+                source = CaptureSource(
+                    self.target,
+                    open_timeout=self.sampler.open_timeout,
+                    read_timeout=self.sampler.read_timeout,
+                )
             try:
                 source.open()
                 self.checker.new_stream()
-                realtime = source.is_file if self.realtime is None else self.realtime
+                realtime = local if self.realtime is None else self.realtime
                 for frame in source.frames(
                     interval=self.interval, realtime=realtime, stop=self.stopping
                 ):
@@ -142,6 +152,11 @@ class _CaptureWorker(_Worker):
                     self.deliver(self.checker.check(frame.image, at=frame.at, pts=frame.pts))
                 if not self.stopping.is_set():
                     self.report("offline", "end of stream")
+                    if local:
+                        # A file that ended stays ended: opening it again would only replay it
+                        # and flap between online and offline.
+                        self.stopping.wait()
+                        return
             except SourceError as error:
                 self.report("offline", str(error))
             finally:
@@ -232,13 +247,15 @@ class Sampler:
         interval: float = DEFAULT_INTERVAL,
         checker: VenueChecker | None = None,
         realtime: bool | None = None,
+        loop: bool = False,
     ) -> VenueChecker:
-        """Follow a file or a stream URL; returns the venue's checker. A file is played at its
-        own pace (like a live feed) unless `realtime` is False; at its end it is reported
-        offline and opened again after the backoff, like a stream that ended."""
+        """Follow a file (a path or a `file://` URL) or a stream URL; returns the venue's
+        checker. A file is read at its own pace, one sample per interval of its timeline
+        (unless `realtime` is False), and at its end starts over when `loop`, else is reported
+        offline once and left alone; a stream that ends is opened again after the backoff."""
         checker = checker or VenueChecker()
         worker = _CaptureWorker(
-            self, venue, checker, _positive(interval), os.fspath(source), realtime
+            self, venue, checker, _positive(interval), os.fspath(source), realtime, loop
         )
         self._start(venue, worker)
         return checker

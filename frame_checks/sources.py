@@ -18,8 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
+import av
+import av.error
 import cv2
 import numpy as np
 
@@ -77,7 +79,119 @@ def redacted_url(target: str) -> str:
 
 
 def is_local_file(target: str | os.PathLike[str]) -> bool:
-    return Path(target).is_file()
+    return local_path(target) is not None
+
+
+def local_path(target: str | os.PathLike[str]) -> Path | None:
+    """The local file a source names — a plain path or a `file://` URL — or None for a stream
+    URL or a path that is not a file."""
+    text = os.fspath(target)
+    if text.startswith("file:"):
+        parsed = urlparse(text)
+        if parsed.netloc not in ("", "localhost"):
+            return None
+        path = Path(unquote(parsed.path))
+    elif "://" in text:
+        return None
+    else:
+        path = Path(text)
+    return path if path.is_file() else None
+
+
+class FileSource:
+    """A local video file read at stream time through PyAV: one sample per `interval` of the
+    file's own timeline (its frames' exact timestamps), paced like a live feed when `realtime`,
+    and at its end either starting over (`loop`, the timeline going on) or ending.
+
+    Every frame is decoded (inter-coded video needs it) but only the sampled ones are converted
+    to pictures; one thread decodes, so a file costs what a live stream of it would.
+    """
+
+    def __init__(self, target: str | os.PathLike[str], *, loop: bool = False) -> None:
+        path = local_path(target)
+        if path is None:
+            raise SourceError(f"no such file: {os.fspath(target)}")
+        self.path = path
+        self.loop = loop
+        self._container: av.container.InputContainer | None = None
+
+    def open(self) -> None:
+        try:
+            container = av.open(str(self.path), mode="r")
+        except (av.error.FFmpegError, OSError) as error:
+            raise SourceError(f"cannot open {self.path}: {error}") from None
+        if not container.streams.video:
+            container.close()
+            raise SourceError(f"{self.path} has no video stream")
+        self._container = container
+
+    def close(self) -> None:
+        if self._container is not None:
+            self._container.close()
+            self._container = None
+
+    def __enter__(self) -> FileSource:
+        self.open()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _timeline(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        """(time on the file's timeline from its first frame, frame), over every pass."""
+        offset = 0.0
+        while True:
+            container = self._container
+            if container is None:
+                return
+            stream = container.streams.video[0]
+            first: float | None = None
+            last = 0.0
+            step = 1.0 / float(stream.average_rate) if stream.average_rate else 0.04
+            try:
+                for frame in container.decode(stream):
+                    if frame.time is None:
+                        continue
+                    if first is None:
+                        first = frame.time
+                    last = frame.time - first
+                    yield offset + last, frame
+            except av.error.FFmpegError as error:
+                raise SourceError(f"cannot decode {self.path}: {error}") from None
+            if not self.loop or first is None:
+                return
+            offset += last + step
+            try:
+                container.seek(0)
+            except av.error.FFmpegError:
+                self.close()
+                self.open()
+
+    def frames(
+        self,
+        *,
+        interval: float,
+        realtime: bool = False,
+        stop: threading.Event | None = None,
+    ) -> Iterator[SourceFrame]:
+        if self._container is None:
+            raise SourceError("the source is not open")
+        stop = stop or threading.Event()
+        started = time.monotonic()
+        next_at = 0.0
+        for at, frame in self._timeline():
+            if stop.is_set():
+                return
+            if at + 1e-6 < next_at:
+                continue
+            while next_at <= at + 1e-6:
+                next_at += interval
+            if realtime:
+                ahead = at - (time.monotonic() - started)
+                if ahead > 0 and stop.wait(ahead):
+                    return
+            image = np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
+            yield SourceFrame(image=image, at=at, pts=at)
 
 
 class CaptureSource:

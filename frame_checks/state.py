@@ -12,11 +12,17 @@ Neither class is thread-safe: one venue's samples are checked one after another.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .judge import FLAGS, Flag, Hit, Metric, Motion, Stillness, Thresholds, stillness
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from .align import Grey, translation_supported
+from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, stillness
 from .measure import Prepared, compare
 
 EventKind = Literal["raised", "cleared"]
@@ -35,11 +41,19 @@ class FlagEvent:
 class FlagState:
     """Raises a flag after N consecutive hits and clears it after M consecutive misses."""
 
-    def __init__(self, *, raise_after: int = 2, clear_after: int = 2) -> None:
+    def __init__(
+        self,
+        *,
+        raise_after: int = 2,
+        clear_after: int = 2,
+        kinds: Mapping[Flag, tuple[int, int]] | None = None,
+    ) -> None:
         if raise_after < 1 or clear_after < 1:
             raise ValueError("raise_after and clear_after must be at least 1")
         self.raise_after = raise_after
         self.clear_after = clear_after
+        self.kinds: dict[Flag, tuple[int, int]] = dict(kinds or {})
+        """(raise_after, clear_after) of the kinds that have their own."""
         self._hits: dict[Flag, int] = dict.fromkeys(FLAGS, 0)
         self._misses: dict[Flag, int] = dict.fromkeys(FLAGS, 0)
         self._active: set[Flag] = set()
@@ -55,16 +69,17 @@ class FlagState:
         events: list[FlagEvent] = []
         for flag in FLAGS:
             hit = hits.get(flag)
+            raise_after, clear_after = self.kinds.get(flag, (self.raise_after, self.clear_after))
             if hit is not None:
                 self._hits[flag] += 1
                 self._misses[flag] = 0
-                if flag not in self._active and self._hits[flag] >= self.raise_after:
+                if flag not in self._active and self._hits[flag] >= raise_after:
                     self._active.add(flag)
                     events.append(FlagEvent(flag, "raised", at, dict(hit.metrics), hit.basis))
             else:
                 self._misses[flag] += 1
                 self._hits[flag] = 0
-                if flag in self._active and self._misses[flag] >= self.clear_after:
+                if flag in self._active and self._misses[flag] >= clear_after:
                     self._active.discard(flag)
                     events.append(FlagEvent(flag, "cleared", at, dict(metrics)))
         return events
@@ -79,18 +94,23 @@ class FlagState:
 class FreezeWindow:
     """How long a venue's picture has stood still, in the stream's own time.
 
-    A sample that differs from the last non-frozen one only by fresh per-pixel noise ends a
-    still run, with one exception: a single such sample right after a still one is taken as
-    the encoder refreshing the held picture (a key frame re-encodes it with new compression
-    noise). It is `refreshed`: it becomes the new comparison base and the run goes on; a second
-    noisy sample in a row ends the run — a live, motionless scene is noisy at every sample.
+    A still run keeps the encodings of the standing picture seen since it began (at most
+    `MEMORY`). A sample whose structure (cell means) has not changed either repeats one of them
+    within compression noise — `still`, the run goes on — or is a new encoding. A held picture
+    re-coded at each key frame comes back to encodings already seen, or at least is not new at
+    every sample, while a live, motionless room shows fresh noise in every sample: so a run
+    survives up to `freeze_refreshes` new encodings in a row (`refreshed`), and one more ends it
+    (`noise`). Only a `still` or `identical` sample is evidence of a frozen picture; a refreshed
+    one reports no still time of its own.
     """
 
+    MEMORY = 6
+
     def __init__(self) -> None:
-        self._base: Prepared | None = None
+        self._encodings: list[Prepared] = []
         self._base_at = 0.0
         self._run_start: float | None = None
-        self._last_stillness: Stillness = "first"
+        self._fresh_in_row = 0
         self._last_pts: float | None = None
 
     def observe(
@@ -99,26 +119,38 @@ class FreezeWindow:
         repeated = pts is not None and self._last_pts is not None and pts == self._last_pts
         if pts is not None:
             self._last_pts = pts
-        if self._base is None:
+        if not self._encodings:
             self._rebase(prepared, at)
-            self._last_stillness = "first"
             return Motion(change=None, stillness="first", still_seconds=0.0)
-        change = compare(self._base, prepared, noise_level=thresholds.freeze_pixel_noise)
+        base = self._encodings[0]
+        change = compare(base, prepared, noise_level=thresholds.freeze_pixel_noise)
         kind = stillness(change, timestamp_repeated=repeated, thresholds=thresholds)
+        if kind == "noise":
+            # The structure stands: does the sample repeat an encoding seen during the run?
+            for seen in self._encodings[1:]:
+                again = compare(seen, prepared, noise_level=thresholds.freeze_pixel_noise)
+                if again.identical or again.fine_mad <= thresholds.freeze_noise * 255.0:
+                    kind = "identical" if again.identical else "still"
+                    change = again
+                    break
         still_seconds = 0.0
         if kind in ("identical", "still"):
             if self._run_start is None:
                 self._run_start = self._base_at
+            self._fresh_in_row = 0
             still_seconds = max(0.0, at - self._run_start)
-        elif kind == "noise" and self._last_stillness in ("identical", "still"):
-            run_start = self._run_start if self._run_start is not None else self._base_at
-            self._rebase(prepared, at)
-            self._run_start = run_start
+        elif kind == "noise" and self._fresh_in_row < thresholds.freeze_refreshes:
+            # A new encoding of the standing picture (a key frame), or the first sign of a live
+            # room: remember it and let the run go on; only repeats will count as still.
+            self._fresh_in_row += 1
+            if self._run_start is None:
+                self._run_start = self._base_at
+            self._encodings.append(prepared)
+            if len(self._encodings) > self.MEMORY:
+                del self._encodings[1]
             kind = "refreshed"
-            still_seconds = max(0.0, at - run_start)
         else:
             self._rebase(prepared, at)
-        self._last_stillness = kind
         return Motion(
             change=change,
             stillness=kind,
@@ -127,12 +159,52 @@ class FreezeWindow:
         )
 
     def reset(self) -> None:
-        self._base = None
+        self._encodings = []
         self._run_start = None
-        self._last_stillness = "first"
+        self._fresh_in_row = 0
         self._last_pts = None
 
     def _rebase(self, prepared: Prepared, at: float) -> None:
-        self._base = prepared
+        self._encodings = [prepared]
         self._base_at = at
         self._run_start = None
+        self._fresh_in_row = 0
+
+
+JITTER_WIDTH = 160
+"""Width of the copy consecutive samples are phase-correlated on."""
+
+
+class ShakeWindow:
+    """The global shift of the picture between consecutive samples (a shaking camera moves the
+    whole picture at every sample; people moving leave most of it in place). The shift is
+    found by phase correlation and kept only when the picture's tiles, not one cluster of them,
+    support it (as for the alignment against the reference). Holds the previous grey copy."""
+
+    def __init__(self) -> None:
+        self._previous: Grey | None = None
+        self._window: NDArray[np.float32] | None = None
+
+    def observe(self, prepared: Prepared) -> tuple[float | None, float | None]:
+        grey = prepared.grey
+        previous, self._previous = self._previous, grey
+        if previous is None or previous.shape != grey.shape:
+            return None, None
+        width = min(JITTER_WIDTH, int(grey.shape[1]))
+        height = max(8, round(grey.shape[0] * width / grey.shape[1]))
+        size = (width, height)
+        before = np.asarray(cv2.resize(previous, size, interpolation=cv2.INTER_AREA), np.float32)
+        after = np.asarray(cv2.resize(grey, size, interpolation=cv2.INTER_AREA), np.float32)
+        if float(after.std()) < 2.0 or float(before.std()) < 2.0:
+            return None, None
+        if self._window is None or self._window.shape != after.shape:
+            self._window = np.asarray(cv2.createHanningWindow(size, cv2.CV_32F))
+        (dx, dy), response = cv2.phaseCorrelate(before, after, self._window)
+        factor = grey.shape[1] / width
+        shifted = math.hypot(dx, dy) * factor >= 1.0
+        if shifted and not translation_supported(previous, grey, dx * factor, dy * factor):
+            return 0.0, float(response)
+        return math.hypot(dx, dy) * prepared.width / width, float(response)
+
+    def reset(self) -> None:
+        self._previous = None

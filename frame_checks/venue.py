@@ -10,6 +10,7 @@ thresholds) may call it from different threads, never at the same time.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,11 @@ from typing import Final
 from .align import Alignment
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, judge
 from .measure import Image, Measurement, Reference, measure, prepare
-from .state import FlagEvent, FlagState, FreezeWindow
+from .state import FlagEvent, FlagState, FreezeWindow, ShakeWindow
+
+
+def _kind_counts(thresholds: Thresholds) -> dict[Flag, tuple[int, int]]:
+    return {flag: thresholds.counts(flag) for flag in FLAGS}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -83,6 +88,22 @@ def sample_metrics(measurement: Measurement, motion: Motion) -> dict[str, Metric
         metrics["diff_mad"] = _round(change.mad, 3)
         metrics["diff_changed_share"] = _round(change.changed_share, 4)
         metrics["diff_fine_mad"] = _round(change.fine_mad, 3)
+    quality = measurement.quality
+    if quality is not None:
+        metrics["bright_share"] = _round(quality.tone.bright_share, 4)
+        metrics["luma_spread"] = _round(quality.tone.spread, 1)
+        metrics["chroma_cb"] = _round(quality.colour.cb, 2)
+        metrics["chroma_cr"] = _round(quality.colour.cr, 2)
+        metrics["cast_factor"] = _round(quality.colour.cast, 3)
+        metrics["noise_sigma"] = _round(quality.noise_sigma, 3)
+        metrics["flat_share"] = _round(quality.flat_share, 4)
+        metrics["stripe_amplitude"] = _round(quality.stripes.amplitude, 3)
+        metrics["stripe_agreement"] = _round(quality.stripes.agreement, 3)
+        metrics["pattern_bars"] = quality.pattern.bars
+        metrics["pattern_column_std"] = _round(quality.pattern.column_std, 2)
+    if motion.jitter_px is not None:
+        metrics["jitter_px"] = _round(motion.jitter_px, 2)
+        metrics["jitter_response"] = _round(motion.jitter_response, 3)
     metrics["stillness"] = motion.stillness
     metrics["still_seconds"] = _round(motion.still_seconds, 3)
     if motion.timestamp_repeated:
@@ -109,9 +130,12 @@ class VenueChecker:
         self._thresholds = thresholds or Thresholds()
         self._reference = reference
         self._flags = FlagState(
-            raise_after=self._thresholds.raise_after, clear_after=self._thresholds.clear_after
+            raise_after=self._thresholds.raise_after,
+            clear_after=self._thresholds.clear_after,
+            kinds=_kind_counts(self._thresholds),
         )
         self._window = FreezeWindow()
+        self._shake = ShakeWindow()
         self._alignment: Alignment | None = None
         self._alignment_uses = 0
 
@@ -138,12 +162,14 @@ class VenueChecker:
             self._thresholds = thresholds
             self._flags.raise_after = thresholds.raise_after
             self._flags.clear_after = thresholds.clear_after
+            self._flags.kinds = _kind_counts(thresholds)
 
     def new_stream(self) -> None:
         """The source was (re)opened: its timing starts afresh, so the freeze window does too.
         Raised flags stay raised until good samples clear them."""
         with self._lock:
             self._window.reset()
+            self._shake.reset()
             self._alignment = None
 
     def reset(self) -> None:
@@ -151,6 +177,7 @@ class VenueChecker:
         with self._lock:
             self._flags.reset()
             self._window.reset()
+            self._shake.reset()
             self._alignment = None
 
     def check(self, frame: Image, *, at: float, pts: float | None = None) -> SampleResult:
@@ -160,6 +187,8 @@ class VenueChecker:
         with self._lock:
             thresholds = self._thresholds
             motion = self._window.observe(prepared, at=at, pts=pts, thresholds=thresholds)
+            jitter, response = self._shake.observe(prepared)
+            motion = dataclasses.replace(motion, jitter_px=jitter, jitter_response=response)
             standing = self._standing_alignment(motion)
             measurement = measure(
                 prepared,

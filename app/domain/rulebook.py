@@ -16,7 +16,22 @@ from importlib import resources
 from typing import Any
 
 DERIVED_RULES = frozenset({"hd_rooms", "room_equipment", "staffing"})
-FLAG_KINDS = ("dark", "black", "frozen", "blurred", "tilted", "moved")
+FLAG_KINDS = (
+    "dark",
+    "black",
+    "frozen",
+    "blurred",
+    "tilted",
+    "moved",
+    "overexposed",
+    "low_contrast",
+    "colour_cast",
+    "noisy",
+    "stripes",
+    "covered",
+    "shaking",
+    "no_signal",
+)
 # Audio flags (frame_checks.audio_judge); `silent` maps to no type: it suggests a note on the
 # venue's 音频设备, never an interference incident.
 AUDIO_FLAG_KINDS = ("leak", "feedback", "hum", "clipping", "noise", "silent")

@@ -91,6 +91,19 @@ FLAG_TYPES = {
         "blurred": "venue.poor_picture",
         "tilted": "venue.tilted_picture",
         "moved": "venue.framing",
+        **dict.fromkeys(
+            (
+                "overexposed",
+                "low_contrast",
+                "colour_cast",
+                "noisy",
+                "stripes",
+                "covered",
+                "shaking",
+                "no_signal",
+            ),
+            "venue.poor_picture",
+        ),
     },
     "2017": {
         "dark": "venue.lighting",
@@ -99,6 +112,15 @@ FLAG_TYPES = {
         "blurred": "venue.poor_picture",
         "tilted": "venue.tilted_picture",
         "moved": "venue.picture_moved",
+        # 2017 item 2: 画面偏转移动消失 — a covered lens or a test card: the picture is lost;
+        # a shaking picture moves
+        "covered": "venue.picture_lost",
+        "no_signal": "venue.picture_lost",
+        "shaking": "venue.picture_moved",
+        **dict.fromkeys(
+            ("overexposed", "low_contrast", "colour_cast", "noisy", "stripes"),
+            "venue.poor_picture",
+        ),
     },
 }
 

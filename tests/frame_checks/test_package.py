@@ -22,4 +22,7 @@ def test_importing_frame_checks_loads_nothing_of_the_app() -> None:
 
 def test_the_public_names_are_exported() -> None:
     assert set(frame_checks.__all__) <= set(dir(frame_checks))
-    assert frame_checks.FLAGS == ("dark", "black", "frozen", "blurred", "tilted", "moved")
+    assert frame_checks.FLAGS == (
+        "dark", "black", "frozen", "blurred", "tilted", "moved", "overexposed", "low_contrast",
+        "colour_cast", "noisy", "stripes", "covered", "shaking", "no_signal",
+    )  # fmt: skip

@@ -99,17 +99,21 @@ def test_a_key_frame_refresh_does_not_thaw_a_held_picture(room: np.ndarray) -> N
     assert ["frozen" in flags for flags in active] == [False] * 4 + [True] * 5
 
 
-def test_two_noisy_samples_in_a_row_end_a_still_run(room: np.ndarray) -> None:
+def test_three_new_encodings_in_a_row_end_a_still_run(room: np.ndarray) -> None:
     rng = np.random.default_rng(3)
-    frames = [room] * 3 + [reencoded(noisy(room, 2.0, rng), 85) for _ in range(2)] + [room] * 2
+    fresh = [reencoded(noisy(room, 2.0, rng), 85) for _ in range(3)]
+    frames = [room] * 3 + fresh + [room] * 2
 
     checker = VenueChecker()
     results = [checker.check(frame, at=INTERVAL * i) for i, frame in enumerate(frames)]
 
     assert [r.motion.stillness for r in results] == [
-        "first", "identical", "identical", "refreshed", "noise", "noise", "identical",
+        "first", "identical", "identical", "refreshed", "refreshed", "noise", "refreshed",
+        "identical",
     ]  # fmt: skip
-    assert results[-1].motion.still_seconds == pytest.approx(2.0)
+    # new encodings carry no still time of their own; the run began again at the live sample
+    assert [r.motion.still_seconds for r in results[3:7]] == [0.0, 0.0, 0.0, 0.0]
+    assert results[-1].motion.still_seconds == pytest.approx(4.0)
 
 
 def test_a_repeated_timestamp_means_a_repeated_frame(room: np.ndarray) -> None:

@@ -66,6 +66,13 @@ export function metricParts(metrics) {
   return entries.map(([key, value]) => ({ key, label: metricLabel(key), value: metricText(key, value) }));
 }
 
+/** What a flag's judgement rests on, in words; null for a basis without a sentence. */
+export function basisText(basis) {
+  if (!basis) return null;
+  const text = t(`flags.basis.${basis}`);
+  return text === `flags.basis.${basis}` ? null : text;
+}
+
 export function kindName(kind) {
   const text = t(`flags.kind.${kind}`);
   return text === `flags.kind.${kind}` ? kind : text;
@@ -297,7 +304,7 @@ export class FlagsPanel {
             parts.map((part) => h("span", { class: "metric", dataset: { metric: part.key } },
               h("span", { class: "metric-label", text: part.label }), " ", h("b", { text: part.value }))))
           : null,
-        flag.basis === "line_angle" ? h("div", { class: "flag-basis", text: t("flags.basis.line_angle") }) : null,
+        basisText(flag.basis) ? h("div", { class: "flag-basis", text: basisText(flag.basis) }) : null,
         flag.cleared_at ? h("div", { class: "flag-cleared muted", text: t("flags.cleared", { at: clock(flag.cleared_at) }) }) : null,
         clip,
         actions,
