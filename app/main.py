@@ -89,35 +89,49 @@ def create_server_app() -> FastAPI:
     return app
 
 
-def create_app(*, settings: Settings | None = None, db: Database | None = None) -> FastAPI:
-    settings = settings or get_settings()
-    database = db or Database(settings.resolved_database_url)
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """One run of the app: the hub, the notifier and the sampling of what `bind` gave it."""
+    state = app.state
+    database: Database = state.db
+    hub: Hub = state.hub
+    frame_watch: FrameWatch = state.frame_watch
+    owns_database: bool = state.owns_database
+    hub.start(asyncio.get_running_loop())
+    # One notifier per run of the app, on that run's loop (tests run one app on several).
+    notifier = notifier_for(database)
+    notifier.start(hub)
+    sampling = await run_in_threadpool(start_sampling, database, state.settings, frame_watch)
+    try:
+        yield
+    finally:
+        await run_in_threadpool(frame_watch.stop)
+        if sampling is not None:
+            sampling.close()
+        hub.stop()
+        await notifier.stop()
+        if owns_database:
+            database.dispose()
 
-    hub = Hub(
+
+def bind(app: FastAPI, *, settings: Settings, db: Database | None = None) -> None:
+    """Point `app` at the settings and database it serves, with a hub and a frame watch of
+    their own. The app's next run (its lifespan) uses them; a database it opened itself is
+    closed when that run ends."""
+    database = db or Database(settings.resolved_database_url)
+    app.state.settings = settings
+    app.state.db = database
+    app.state.owns_database = db is None
+    app.state.hub = Hub(
         database,
         live_sessions=functools.partial(live_sessions, database, settings=settings),
         session_check_seconds=settings.ws_session_check_seconds,
     )
-    frame_watch = FrameWatch(database, settings)
+    app.state.frame_watch = FrameWatch(database, settings)
 
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        hub.start(asyncio.get_running_loop())
-        # One notifier per run of the app, on that run's loop (tests run one app on several).
-        notifier = notifier_for(database)
-        notifier.start(hub)
-        sampling = await run_in_threadpool(start_sampling, database, settings, frame_watch)
-        try:
-            yield
-        finally:
-            await run_in_threadpool(frame_watch.stop)
-            if sampling is not None:
-                sampling.close()
-            hub.stop()
-            await notifier.stop()
-            if db is None:
-                database.dispose()
 
+def create_app(*, settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
     app = FastAPI(
         title="vcwatch",
         summary="视频会议运行保障考核 — video-conference conduct and the 视频会议 (10分) deductions",
@@ -128,10 +142,7 @@ def create_app(*, settings: Settings | None = None, db: Database | None = None) 
         docs_url=None,  # served from vendored files by `reference`, never from a CDN
         redoc_url=None,
     )
-    app.state.settings = settings
-    app.state.db = database
-    app.state.hub = hub
-    app.state.frame_watch = frame_watch
+    bind(app, settings=settings, db=db)
     errors.install(app)
     # Outermost last: the headers go on every answer, the 413 included.
     app.add_middleware(BodyLimit)

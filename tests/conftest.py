@@ -35,7 +35,7 @@ from app.db.engine import Database
 from app.db.migrate import upgrade_to_head
 from app.db.repositories import units as unit_repo
 from app.db.tables import Account
-from app.main import create_app
+from app.main import bind, create_app
 from app.schemas.records import PeriodUpdate
 from app.security.passwords import hash_password
 from app.services.context import Actor
@@ -298,9 +298,41 @@ def password_hash() -> str:
     return hash_password(TEST_PASSWORD)
 
 
+class AppCache:
+    """This worker's one app, pointed at each test's settings and database in turn: FastAPI
+    compiles an app's routes on its first requests, which would otherwise be paid per test."""
+
+    def __init__(self) -> None:
+        self.app: FastAPI | None = None
+
+    def serving(self, settings: Settings, db: Database) -> FastAPI:
+        if self.app is None:
+            self.app = create_app(settings=settings, db=db)
+        else:
+            bind(self.app, settings=settings, db=db)
+        return self.app
+
+
+@pytest.fixture(scope="session")
+def app_cache() -> AppCache:
+    return AppCache()
+
+
 @pytest.fixture
-def app(settings: Settings, db: Database) -> FastAPI:
-    return create_app(settings=settings, db=db)
+def app(
+    request: pytest.FixtureRequest, app_cache: AppCache, settings: Settings, db: Database
+) -> Iterator[FastAPI]:
+    """The app on the test's settings and database; a test that adds routes to it is marked
+    `own_app` and gets an app of its own."""
+    if request.node.get_closest_marker("own_app"):
+        yield create_app(settings=settings, db=db)
+        return
+    shared = app_cache.serving(settings, db)
+    routes = len(shared.router.routes)
+    yield shared
+    assert len(shared.router.routes) == routes, (
+        "the test changed the shared app's routes: mark it @pytest.mark.own_app"
+    )
 
 
 def add_account(

@@ -97,16 +97,19 @@ def unruled_router() -> APIRouter:
     return router
 
 
+@pytest.mark.own_app
 def test_a_new_route_without_a_rule_is_reported(app: FastAPI) -> None:
     app.include_router(unruled_router(), dependencies=[Depends(authorize)])
     assert routes_without_rules(app.routes) == [("GET", "/api/unruled"), ("POST", "/api/unruled")]
 
 
+@pytest.mark.own_app
 def test_a_route_added_straight_to_the_app_is_reported_too(app: FastAPI) -> None:
     app.add_api_route("/api/unruled", lambda: None, methods=["PUT"])
     assert routes_without_rules(app.routes) == [("PUT", "/api/unruled")]
 
 
+@pytest.mark.own_app
 def test_a_route_without_a_rule_is_refused_even_to_the_admin(
     app: FastAPI, client: TestClient
 ) -> None:
