@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from app.api.pages import PAGES
+from app.domain.rulebook import AUDIO_FLAG_KINDS, FLAG_KINDS
+from app.roles import ROLES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -485,4 +490,134 @@ def test_the_hermetic_check_sees_what_it_is_meant_to_see() -> None:
     ]
     assert paths_outside(Path("scripts/run"), "cd /srv/vcwatch && ls /etc/postgresql") == [
         "line 1: /srv/vcwatch"
+    ]
+
+
+# -- one vocabulary, one table: flag kinds are named by the glossary, pages by the server --------
+
+GLOSSARY: dict[str, list[str]] = json.loads(
+    (ROOT / "static/js/glossary.json").read_text(encoding="utf-8")
+)
+FLAG_KIND_WORDS = {
+    word for key, pair in GLOSSARY.items() if key.startswith("flag.kind.") for word in pair
+}
+ALL_FLAG_KINDS = {*FLAG_KINDS, *AUDIO_FLAG_KINDS}
+# A page's dictionary entry: "key": ["中文", "English"].
+ENTRY = re.compile(
+    r'"([A-Za-z0-9_.\-]+)":\s*\[\s*"((?:[^"\\]|\\.)*)",\s*"((?:[^"\\]|\\.)*)",?\s*\]'
+)
+
+
+def page_sources() -> list[Path]:
+    static = ROOT / "static"
+    return [
+        path
+        for path in sorted([*static.rglob("*.js"), *static.glob("*.html")])
+        if "vendor" not in path.parts
+    ]
+
+
+def flag_kind_names_in_page(text: str) -> list[str]:
+    """Entries of a page that name a flag kind again: a key `….kind.<kind>` or `check.<kind>`,
+    or any key whose words are the glossary's for a kind."""
+    found = []
+    for match in ENTRY.finditer(text):
+        key, zh, en = match.groups()
+        family, _, last = key.rpartition(".")
+        named_by_key = last in ALL_FLAG_KINDS and (family == "check" or family.endswith("kind"))
+        if named_by_key or zh in FLAG_KIND_WORDS or en in FLAG_KIND_WORDS:
+            found.append(f"line {text.count(chr(10), 0, match.start()) + 1}: {key}")
+    return found
+
+
+def flag_kind_tables(module: Module) -> list[str]:
+    """Dict displays of a Python module that map two or more flag kinds to words."""
+    found = []
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Dict):
+            kinds = [
+                k.value
+                for k, v in zip(node.keys, node.values, strict=True)
+                if isinstance(k, ast.Constant)
+                and k.value in ALL_FLAG_KINDS
+                and isinstance(v, ast.Constant)
+                and isinstance(v.value, str)
+            ]
+            if len(kinds) >= 2:
+                found.append(f"line {node.lineno}: {', '.join(kinds)}")
+    return found
+
+
+def test_flag_kinds_are_named_only_by_the_glossary() -> None:
+    assert FLAG_KIND_WORDS and len(page_sources()) > 20
+    pages = {
+        str(p.relative_to(ROOT)): flag_kind_names_in_page(p.read_text("utf-8"))
+        for p in page_sources()
+    }
+    modules = {str(m): flag_kind_tables(m) for m in modules_under("app")}
+
+    assert {where: found for where, found in {**pages, **modules}.items() if found} == {}
+
+
+# A page path and a role on one line of a page's script: a table of who opens which page.
+PAGE_PATHS = "|".join(re.escape(path) for path in PAGES)
+ROLE_NAMES = "|".join(ROLES)
+PAGE_ROLE = re.compile(
+    rf"""(?=.*["'`](?:{PAGE_PATHS})["'`])(?=.*(?:["'`](?:{ROLE_NAMES})["'`]|\b(?:{ROLE_NAMES})\s*:))"""
+)
+
+
+def page_role_lines(text: str) -> list[str]:
+    return [
+        f"line {number}: {line.strip()}"
+        for number, line in enumerate(text.splitlines(), start=1)
+        if PAGE_ROLE.match(line)
+    ]
+
+
+def test_which_role_opens_which_page_is_the_servers_alone() -> None:
+    """The pages' roles are app/api/pages.py's (with the roles of app/roles.py); the pages'
+    scripts learn them from the session and keep no table of their own."""
+    assert {role for _, roles in PAGES.values() for role in roles} == set(ROLES)
+    offending = {
+        str(p.relative_to(ROOT)): page_role_lines(p.read_text("utf-8")) for p in page_sources()
+    }
+
+    assert {where: lines for where, lines in offending.items() if lines} == {}
+
+
+OFFENDING_PAGE = """
+register({
+  "check.dark": ["画面过暗", "picture too dark"],
+  "flags.kind.silent": ["无声音（建议记入音频设备）", "No sound (note on audio equipment)"],
+  "venue.status.shaking": ["抖了", "Shaking picture"],
+  "flags.hint.silent": ["建议记入音频设备", "Note it against the audio equipment"],
+  "kind.all": ["全部类别", "Every kind"],
+});
+const PAGES = [
+  { href: "/console", key: "nav.console", roles: ["admin", "controller"] },
+  { href: "/review", key: "nav.review" },
+];
+const HOME = { admin: "/admin", controller: "/console" };
+location.assign(session.home || "/console");
+"""
+
+OFFENDING_FLAGS_MODULE = """
+KIND_NAMES = {"dark": "画面过暗", "black": "黑屏/无画面", "other": "其他"}
+NOTES = {"venue.poor_picture": ("画面模糊",), "dark": 1}
+STATES = {"muted": "静音收听", "speaking": "发言"}
+"""
+
+
+def test_the_one_table_rules_see_a_second_table() -> None:
+    assert flag_kind_names_in_page(OFFENDING_PAGE) == [
+        "line 3: check.dark",
+        "line 4: flags.kind.silent",
+        "line 5: venue.status.shaking",
+    ]
+    module = sample("app.services.sample", OFFENDING_FLAGS_MODULE)
+    assert flag_kind_tables(module) == ["line 2: dark, black"]
+    assert page_role_lines(OFFENDING_PAGE) == [
+        'line 10: { href: "/console", key: "nav.console", roles: ["admin", "controller"] },',
+        'line 13: const HOME = { admin: "/admin", controller: "/console" };',
     ]

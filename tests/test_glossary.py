@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+from app.domain.rulebook import AUDIO_FLAG_KINDS, FLAG_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
 GLOSSARY: dict[str, list[str]] = json.loads(
@@ -109,3 +111,10 @@ def test_every_key_a_page_asks_for_is_defined() -> None:
                 if key not in defined
             ]
     assert missing == []
+
+
+def test_every_flag_kind_has_a_name_in_the_glossary() -> None:
+    """The console, the venues page and a confirmed flag's incident note all name a kind by
+    the glossary's `flag.kind.*`: every kind the checks raise has one, and no other is kept."""
+    named = {key.removeprefix("flag.kind.") for key in GLOSSARY if key.startswith("flag.kind.")}
+    assert named == {*FLAG_KINDS, *AUDIO_FLAG_KINDS}

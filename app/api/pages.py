@@ -1,6 +1,7 @@
 """The HTML pages: static files whose data all comes from the (logged-in) API.
 
-Each page names the roles that may open it. A visitor without a session is sent to the login
+Each page names the roles that may open it, here and nowhere else: the session's answer carries
+the pages of the person's role (the header's navigation) and the one they start on. A visitor without a session is sent to the login
 page; a role the page is not for gets the one 无权访问 page, and an unknown address that asks for
 HTML gets the one 页面不存在 page (API paths keep their JSON errors)."""
 
@@ -15,19 +16,27 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
 
 from app.db.engine import Database
+from app.roles import ADMIN, CONTROLLER, COUNTY_IT, REVIEWER
 from app.shipped import static_dir
 from app.web.connection import resolve_connection
 
 HTML = "text/html; charset=utf-8"
 
-# path → (file, roles that may open it). static/js/shell.js shows the same table as navigation.
+# path → (file, roles that may open it), in the order of the header's navigation.
 PAGES: dict[str, tuple[str, frozenset[str]]] = {
-    "/console": ("console.html", frozenset({"admin", "controller"})),
-    "/venues": ("venues.html", frozenset({"admin", "controller"})),
-    "/record": ("record.html", frozenset({"admin", "controller", "reviewer"})),
-    "/county": ("county.html", frozenset({"admin", "county_it", "reviewer"})),
-    "/review": ("review.html", frozenset({"admin", "reviewer", "county_it"})),
-    "/admin": ("admin.html", frozenset({"admin"})),
+    "/console": ("console.html", frozenset({ADMIN, CONTROLLER})),
+    "/venues": ("venues.html", frozenset({ADMIN, CONTROLLER})),
+    "/record": ("record.html", frozenset({ADMIN, CONTROLLER, REVIEWER})),
+    "/county": ("county.html", frozenset({ADMIN, COUNTY_IT, REVIEWER})),
+    "/review": ("review.html", frozenset({ADMIN, REVIEWER, COUNTY_IT})),
+    "/admin": ("admin.html", frozenset({ADMIN})),
+}
+# The page a role starts on after logging in (when no other was asked for).
+HOME: dict[str, str] = {
+    ADMIN: "/admin",
+    CONTROLLER: "/console",
+    COUNTY_IT: "/county",
+    REVIEWER: "/review",
 }
 FORBIDDEN_PAGE = "forbidden.html"
 NOT_FOUND_PAGE = "not-found.html"
@@ -73,6 +82,11 @@ def _page(filename: str, roles: frozenset[str]) -> Callable[[Request], Awaitable
         return FileResponse(static_dir() / filename, media_type=HTML)
 
     return serve
+
+
+def pages_of(role: str) -> list[str]:
+    """The pages a role may open, in the navigation's order."""
+    return [path for path, (_, roles) in PAGES.items() if role in roles]
 
 
 def wants_page(request: Request) -> bool:

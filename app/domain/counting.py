@@ -5,8 +5,9 @@ charged to that year (its meeting's year, else the year of its time), its time i
 `as_of`, and it was not voided at or before `as_of` — so an objection upheld in January removes a
 deduction of December. The derived items read the register at `register_at = min(as_of, the
 year's end)`: a year is judged on its own year-end state, never a later one. Scoring, the charts
-and the exports all decide through `Moments.counts`; the database's aggregate states the same
-bounds in SQL from a `Moments` value (`app.db.repositories.incidents.type_counts`).
+and the exports all decide through `Moments.counts`; the database states the same bounds in SQL
+from a `Moments` value (`app.db.repositories.incidents.counted`), which the standings' aggregate
+and the annual table's rows both read through.
 """
 
 from __future__ import annotations

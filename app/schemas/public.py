@@ -257,6 +257,8 @@ class SessionPublic(BaseModel):
     account: AccountPublic
     csrf_token: str
     expires_at: Moment
+    pages: list[str] = Field(description="the pages the person may open, in navigation order")
+    home: str = Field(description="the page the person starts on")
 
 
 class AuditEntryPublic(BaseModel):

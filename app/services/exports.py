@@ -4,7 +4,8 @@ beside it only lay them out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 
@@ -59,34 +60,13 @@ def annual_pdf(db: Database, *, year: int, as_of: datetime | None, issuing_offic
 
 
 def incidents_csv(
-    db: Database,
-    *,
-    year: int,
-    as_of: datetime | None,
-    units: Sequence[str],
-    item: str | None = None,
-    type_code: str | None = None,
-    meeting: str | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    voided: bool | None = None,
-    source: str | None = None,
+    db: Database, *, year: int, as_of: datetime | None, filters: IncidentFilter
 ) -> Iterator[str]:
     """The year's incidents a filtered listing shows, as they stand at `as_of`, as CSV chunks.
     A year without a period is refused here, before any byte is sent."""
     with db.read() as session:
         period, _ = period_of_year(session, year)
-    where = IncidentFilter(
-        period_id=period.id,
-        units=units,
-        item=item,
-        type_code=type_code,
-        meeting=meeting,
-        start=start,
-        end=end,
-        voided=voided,
-        source=source,
-    )
+    where = replace(filters, period_id=period.id)
 
     def chunks() -> Iterator[str]:
         public = get_standings(db, year=year, as_of=as_of)

@@ -20,39 +20,19 @@ from app.db.engine import Database
 from app.db.repositories import flags as flag_repo
 from app.db.repositories.flags import FlagRow
 from app.db.tables import FrameFlag
+from app.domain.rulebook import AUDIO_FLAG_KINDS
 from app.schemas.public import FlagPublic, Page
 from app.schemas.records import IncidentCreate
 from app.services import audit, meeting_events
 from app.services.context import Actor, utc_now
 from app.services.errors import Conflict, NotFound
+from app.services.glossary import word
 from app.services.incidents import add_incident
 from app.services.periods import period_of_year
 from app.services.units import require_unit
 from app.timezone import assessment_year, iso
 
-KIND_NAMES = {
-    "dark": "画面过暗",
-    "black": "黑屏/无画面",
-    "frozen": "画面冻结",
-    "blurred": "画面模糊",
-    "tilted": "画面偏转",
-    "moved": "画面移动/取景变化",
-    "overexposed": "画面过亮",
-    "low_contrast": "对比度异常/画面发灰",
-    "colour_cast": "画面偏色",
-    "noisy": "雪花噪声",
-    "stripes": "画面横纹",
-    "covered": "镜头遮挡",
-    "shaking": "画面抖动",
-    "no_signal": "信号丢失/测试图",
-    "leak": "静音时有声音外泄",
-    "feedback": "啸叫",
-    "hum": "电流声（50 Hz 交流声）",
-    "clipping": "声音削波失真",
-    "noise": "背景噪声过大",
-    "silent": "无声音",
-}
-AUDIO_KINDS = frozenset({"leak", "feedback", "hum", "clipping", "noise", "silent"})
+AUDIO_KINDS = frozenset(AUDIO_FLAG_KINDS)
 EQUIPMENT_NOTE = "音频设备：{kind}（{state}）"
 STATE_NAMES = {"muted": "静音收听", "speaking": "发言", "testing": "调试"}
 
@@ -179,7 +159,8 @@ def confirm_flag(db: Database, *, actor: Actor, flag_id: int, note: str | None) 
         flag = row.flag
         _, rulebook = period_of_year(session, assessment_year(flag.raised_at), field="raised_at")
         type_code = rulebook.flag_types.get(flag.kind)
-        text = KIND_NAMES.get(flag.kind, flag.kind)
+        # A kind's name is the glossary's, the one the pages show.
+        text = word(f"flag.kind.{flag.kind}", default=flag.kind)
         if type_code is None:
             return _note_equipment(session, actor=actor, row=row, note=note, text=text)
         source = "音频检测" if flag.kind in AUDIO_KINDS else "画面检测"

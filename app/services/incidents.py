@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import NamedTuple
@@ -18,7 +17,10 @@ from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import objections as objection_repo
 from app.db.repositories import periods as period_repo
 from app.db.repositories import units as unit_repo
-from app.db.repositories.incidents import IncidentFilter, IncidentRow
+
+# `IncidentFilter` is also the listing's filter as the API reads it from the query (period unset).
+from app.db.repositories.incidents import IncidentFilter as IncidentFilter
+from app.db.repositories.incidents import IncidentRow
 from app.db.tables import Incident, Meeting
 from app.domain import facts
 from app.domain.roll_call import ROLL_CALL_ITEM, checkpoint_at, fits_meeting_year
@@ -351,30 +353,13 @@ def list_incidents(
     db: Database,
     *,
     year: int | None,
-    units: Sequence[str],
-    item: str | None,
-    type_code: str | None,
-    meeting: str | None,
-    start: datetime | None,
-    end: datetime | None,
-    voided: bool | None,
-    source: str | None,
+    filters: IncidentFilter,
     limit: int,
     offset: int,
 ) -> Page[IncidentPublic]:
     with db.read() as session:
         period = period_of_year(session, year)[0] if year is not None else None
-        where = IncidentFilter(
-            period_id=period.id if period is not None else None,
-            units=units,
-            item=item,
-            type_code=type_code,
-            meeting=meeting,
-            start=start,
-            end=end,
-            voided=voided,
-            source=source,
-        )
+        where = replace(filters, period_id=period.id if period is not None else None)
         rulebooks = rulebooks_by_period(session)
         if where.item is not None:
             where = replace(where, item_types=_types_of_item(rulebooks, where))

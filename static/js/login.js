@@ -1,8 +1,7 @@
-// The login page: sign in, then go to `next` when it is a path of this site, else the role's home.
+// The login page: sign in, then go to `next` when it is a path of this site, else the page the
+// session names as the person's start (the server keeps which role starts where).
 import { api } from "/static/js/api.js";
 import { currentLang, setLang, translatePage } from "/static/js/i18n.js";
-
-const HOME = { admin: "/admin", controller: "/console", county_it: "/county", reviewer: "/review" };
 
 // `next` as the browser itself would resolve it, kept only when it stays on this origin and is
 // a plain path: "/\evil.example", "/%09/evil.example", "https:evil.example" and the like resolve
@@ -23,7 +22,7 @@ export function safeNext(next, origin = location.origin) {
 function start() {
   translatePage();
   fetch("/api/session", { credentials: "same-origin" }).then(async (response) => {
-    if (response.ok) location.assign(HOME[(await response.json()).account.role] || "/console");
+    if (response.ok) location.assign((await response.json()).home);
   });
   document.getElementById("lang").addEventListener("click", () => setLang(currentLang() === "en" ? "zh" : "en"));
   document.getElementById("login-form").addEventListener("submit", async (event) => {
@@ -36,7 +35,7 @@ function start() {
         body: { username: form.get("username"), password: form.get("password") },
       });
       const next = safeNext(new URLSearchParams(location.search).get("next"));
-      location.assign(next || HOME[session.account.role] || "/");
+      location.assign(next || session.home);
     } catch (failure) {
       error.textContent = failure.message;
     }

@@ -1,37 +1,29 @@
-// The header every page shares: who is logged in, where they may go, language, log out.
+// The header every page shares: who is logged in, where they may go, language, log out. Which
+// pages a role may open is the server's to say (app/api/pages.py): the session lists them.
 import { logOut, requireSession } from "./api.js";
 import { currentLang, register, setLang, translatePage } from "./i18n.js";
-
-const PAGES = [
-  { href: "/console", key: "nav.console", roles: ["admin", "controller"] },
-  { href: "/venues", key: "nav.venues", roles: ["admin", "controller"] },
-  { href: "/record", key: "nav.record", roles: ["admin", "controller", "reviewer"] },
-  { href: "/county", key: "nav.county", roles: ["admin", "county_it", "reviewer"] },
-  { href: "/review", key: "nav.review", roles: ["admin", "reviewer", "county_it"] },
-  { href: "/admin", key: "nav.admin", roles: ["admin"] },
-];
 
 export async function startPage(messages = {}) {
   register(messages);
   const session = await requireSession();
   const header = document.querySelector("header.shell");
-  if (header) renderHeader(header, session.account);
+  if (header) renderHeader(header, session);
   document.documentElement.lang = currentLang() === "en" ? "en" : "zh-CN";
   translatePage();
   return session;
 }
 
-function renderHeader(header, account) {
+function renderHeader(header, { account, pages }) {
   header.replaceChildren();
   const title = document.createElement("strong");
   title.dataset.i18n = "app.name";
   header.append(title);
   const nav = document.createElement("nav");
-  for (const page of PAGES.filter((p) => p.roles.includes(account.role))) {
+  for (const path of pages) {
     const link = document.createElement("a");
-    link.href = page.href;
-    link.dataset.i18n = page.key;
-    if (location.pathname === page.href) link.setAttribute("aria-current", "page");
+    link.href = path;
+    link.dataset.i18n = `nav.${path.slice(1)}`;
+    if (location.pathname === path) link.setAttribute("aria-current", "page");
     nav.append(link);
   }
   header.append(nav);

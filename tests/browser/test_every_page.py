@@ -184,6 +184,12 @@ def test_each_role_visits_every_page_in_both_languages(
                 found += [f"offered {c}" for c in enabled_refused_controls(page, role, path)]
                 if PEOPLE[role] not in text:
                     found.append("the header does not name the person")
+                links = page.eval_on_selector_all(
+                    "header.shell nav a", "links => links.map((a) => [a.pathname, a.textContent])"
+                )
+                if {href for href, _ in links} != ALLOWED[role]:
+                    found.append(f"the navigation offers {sorted(href for href, _ in links)}")
+                found += [f"navigation label {label}" for _, label in links if "nav." in label]
             if found:
                 report[where] = found
     assert report == {}

@@ -14,9 +14,11 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select, update
 
+from app.api.pages import PAGES
 from app.api.session_cookie import COOKIE
 from app.db.engine import Database
 from app.db.tables import Account, LoginSession
+from app.roles import COUNTY_IT, ROLES
 from app.settings import Settings
 from tests.conftest import TEST_PASSWORD
 
@@ -211,3 +213,16 @@ def test_the_session_expiry_is_reported(login: Any, settings: Settings) -> None:
 def test_a_made_up_cookie_is_not_a_session(app: FastAPI, token: str) -> None:
     with holding(app, token) as forged:
         assert forged.get("/api/session").status_code == 401
+
+
+def test_the_session_lists_the_pages_its_role_opens_and_where_it_starts(
+    imported: TestClient, login: Any
+) -> None:
+    """The header's navigation and the login's landing come from the session's answer: exactly
+    the pages the server serves that role, in navigation order, and one of them to start on."""
+    for role in ROLES:
+        person = login(role, unit="350402" if role == COUNTY_IT else None)
+        answer = person.get("/api/session").json()
+        opened = [path for path in PAGES if person.get(path).status_code == 200]
+        assert answer["pages"] == opened, role
+        assert answer["home"] in opened, role

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import AccessDep, DbDep, SettingsDep
+from app.api.deps import DbDep, SettingsDep
+from app.api.incident_filters import IncidentFiltersDep
 from app.schemas.annual_table import AnnualTablePublic
-from app.schemas.records import MeetingKey, Moment, Source, TypeCode, UnitCode, Year
+from app.schemas.records import Moment, Year
 from app.services import exports
 from app.services.annual_table.public import table_public
 
@@ -78,33 +79,13 @@ def annual_report(
 )
 def incidents_csv(
     db: DbDep,
-    access: AccessDep,
+    filters: IncidentFiltersDep,
     year: Annotated[Year, Query()],
     as_of: Annotated[Moment | None, Query()] = None,
-    unit: Annotated[list[UnitCode] | None, Query()] = None,
-    item: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
-    type: Annotated[TypeCode | None, Query()] = None,
-    meeting: Annotated[MeetingKey | None, Query()] = None,
-    at_from: Annotated[Moment | None, Query(alias="from")] = None,
-    at_before: Annotated[Moment | None, Query(alias="to")] = None,
-    voided: Annotated[bool | None, Query()] = None,
-    source: Annotated[Source | None, Query()] = None,
 ) -> StreamingResponse:
     """The incidents the review page's list shows with the same filters, as they stand at
     `as_of`: the state column and the void say what counted then."""
-    chunks = exports.incidents_csv(
-        db,
-        year=year,
-        as_of=as_of,
-        units=access.narrow(unit),
-        item=item,
-        type_code=type,
-        meeting=meeting,
-        start=at_from,
-        end=at_before,
-        voided=voided,
-        source=source,
-    )
+    chunks = exports.incidents_csv(db, year=year, as_of=as_of, filters=filters)
     return StreamingResponse(
         chunks,
         media_type="text/csv; charset=utf-8",

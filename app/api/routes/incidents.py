@@ -5,18 +5,10 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Query, Response, status
 from pydantic import BaseModel, ConfigDict
 
-from app.api.deps import AccessDep, ActorDep, DbDep, SettingsDep
+from app.api.deps import ActorDep, DbDep, SettingsDep
+from app.api.incident_filters import IncidentFiltersDep
 from app.schemas.public import IncidentDetail, IncidentPublic, Page
-from app.schemas.records import (
-    IncidentCreate,
-    MeetingKey,
-    Moment,
-    ShortText,
-    Source,
-    TypeCode,
-    UnitCode,
-    Year,
-)
+from app.schemas.records import IncidentCreate, ShortText, Year
 from app.services import evidence, incidents
 from app.services.errors import Invalid
 
@@ -58,33 +50,12 @@ def log_incident(
 @router.get("/api/incidents")
 def list_incidents(
     db: DbDep,
-    access: AccessDep,
+    filters: IncidentFiltersDep,
     year: Annotated[Year | None, Query()] = None,
-    unit: Annotated[list[UnitCode] | None, Query()] = None,
-    item: Annotated[str | None, Query(pattern=r"^[a-z_]{1,40}$")] = None,
-    type: Annotated[TypeCode | None, Query()] = None,
-    meeting: Annotated[MeetingKey | None, Query()] = None,
-    at_from: Annotated[Moment | None, Query(alias="from")] = None,
-    at_before: Annotated[Moment | None, Query(alias="to")] = None,
-    voided: Annotated[bool | None, Query()] = None,
-    source: Annotated[Source | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> Page[IncidentPublic]:
-    return incidents.list_incidents(
-        db,
-        year=year,
-        units=access.narrow(unit),
-        item=item,
-        type_code=type,
-        meeting=meeting,
-        start=at_from,
-        end=at_before,
-        voided=voided,
-        source=source,
-        limit=limit,
-        offset=offset,
-    )
+    return incidents.list_incidents(db, year=year, filters=filters, limit=limit, offset=offset)
 
 
 @router.get("/api/incidents/{key}")

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from app.api import pages
 from app.api.deps import AccessDep, DbDep, SettingsDep
 from app.api.session_cookie import clear_session_cookie, set_session_cookie
 from app.schemas.public import AccountPublic, SessionPublic
@@ -36,6 +38,17 @@ def _account(access_actor: Actor, *, unit_name: str | None = None) -> AccountPub
     )
 
 
+def _session(account: AccountPublic, *, csrf_token: str, expires_at: datetime) -> SessionPublic:
+    """The session as the pages see it: who, the pages their role opens, where they start."""
+    return SessionPublic(
+        account=account,
+        csrf_token=csrf_token,
+        expires_at=iso(expires_at),
+        pages=pages.pages_of(account.role),
+        home=pages.HOME[account.role],
+    )
+
+
 @router.post("/api/session", status_code=status.HTTP_201_CREATED)
 async def log_in(
     request: Request, response: Response, db: DbDep, settings: SettingsDep, body: LoginRequest
@@ -50,10 +63,8 @@ async def log_in(
         address=address,
     )
     set_session_cookie(response, request, token=opened.token, settings=settings)
-    return SessionPublic(
-        account=_account(opened.actor),
-        csrf_token=opened.csrf_token,
-        expires_at=iso(opened.expires_at),
+    return _session(
+        _account(opened.actor), csrf_token=opened.csrf_token, expires_at=opened.expires_at
     )
 
 
@@ -63,10 +74,10 @@ async def who_am_i(access: AccessDep, db: DbDep) -> SessionPublic:
     code = access.actor.unit_code
     # The header names the unit (尤溪县), never its code.
     unit_name = (await run_in_threadpool(units.get_unit, db, code=code)).name if code else None
-    return SessionPublic(
-        account=_account(access.actor, unit_name=unit_name),
+    return _session(
+        _account(access.actor, unit_name=unit_name),
         csrf_token=access.session.csrf_token,
-        expires_at=iso(access.session.expires_at),
+        expires_at=access.session.expires_at,
     )
 
 

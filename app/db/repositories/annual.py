@@ -1,8 +1,8 @@
 """Queries of the official annual table: the incidents behind each figure, read once, in bulk.
 
-Which incidents count at a moment is the rule of `incidents.type_counts` (logged at or before
-`as_of`, not voided at or before it); `counting` and `voided_by` below are that rule and its
-complement, so the table's lines always add up to the standings.
+Which incidents count is the one rule of `app.domain.counting`, in SQL as `incidents.counted`
+(the standings' `type_counts` read through it too) and its complement `incidents.voided_by`, so
+the table's lines always add up to the standings.
 """
 
 from __future__ import annotations
@@ -11,11 +11,18 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, and_, null, or_, select
+from sqlalchemy import Select, null, select
 from sqlmodel import Session, col
 
-from app.db.repositories.incidents import IncidentFilter, matching_ids
+from app.db.repositories.incidents import (
+    IncidentFilter,
+    counted,
+    counts_at,
+    matching_ids,
+    voided_by,
+)
 from app.db.tables import Incident, Meeting, Unit
+from app.domain.counting import Moments
 
 BATCH = 5000
 
@@ -42,19 +49,6 @@ class TableRow(NamedTuple):
 class MeetingLine(NamedTuple):
     title: str
     starts_at: datetime
-
-
-def counting(as_of: datetime) -> ColumnElement[bool]:
-    """The incidents that count at `as_of` (see `incidents.type_counts`)."""
-    return and_(
-        col(Incident.at) <= as_of,
-        or_(col(Incident.voided_at).is_(None), col(Incident.voided_at) > as_of),
-    )
-
-
-def voided_by(as_of: datetime) -> ColumnElement[bool]:
-    """Incidents that had happened by `as_of` and were voided by then."""
-    return and_(col(Incident.at) <= as_of, col(Incident.voided_at) <= as_of)
 
 
 def _table_rows(*, with_void: bool = True) -> Select[*tuple[Any, ...]]:
@@ -95,11 +89,11 @@ def _stream(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[Table
         yield make(row)
 
 
-def counted_rows(session: Session, *, period_id: int, as_of: datetime) -> Iterator[TableRow]:
-    """The period's incidents that count at `as_of`, in the order they were stored."""
+def counted_rows(session: Session, *, period_id: int, moments: Moments) -> Iterator[TableRow]:
+    """The period's incidents that count at `moments`, in the order they were stored."""
     query = (
         _table_rows(with_void=False)
-        .where(col(Incident.period_id) == period_id, counting(as_of))
+        .where(counted(period_id=period_id, moments=moments))
         .order_by(col(Incident.id))
     )
     return _stream(session, query)
@@ -124,7 +118,7 @@ def filtered_rows(
     if where.voided is True:
         ids = ids.where(voided_by(as_of))
     elif where.voided is False:
-        ids = ids.where(counting(as_of))
+        ids = ids.where(counts_at(as_of))
     else:
         ids = ids.where(col(Incident.at) <= as_of)
     query = (

@@ -8,10 +8,12 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Select,
     String,
     Table,
+    and_,
     bindparam,
     func,
     insert,
@@ -146,16 +148,23 @@ def listing(
     return [IncidentRow(*row) for row in rows], total
 
 
-def _counting(
-    query: Select[*tuple[Any, ...]], *, period_id: int, moments: Moments
-) -> Select[*tuple[Any, ...]]:
-    """The bounds of `Moments.counts` in SQL: charged to the year (its period), seen at or
-    before `as_of`, not voided at or before it."""
-    return (
-        query.where(col(Incident.period_id) == period_id)
-        .where(col(Incident.at) <= moments.as_of)
-        .where(or_(col(Incident.voided_at).is_(None), col(Incident.voided_at) > moments.as_of))
+def counts_at(as_of: datetime) -> ColumnElement[bool]:
+    """The bounds of `Moments.counts` within a year, in SQL: seen at or before `as_of`, not
+    voided at or before it."""
+    return and_(
+        col(Incident.at) <= as_of,
+        or_(col(Incident.voided_at).is_(None), col(Incident.voided_at) > as_of),
     )
+
+
+def voided_by(as_of: datetime) -> ColumnElement[bool]:
+    """What `counts_at` leaves out of the incidents seen by `as_of`: those voided by then."""
+    return and_(col(Incident.at) <= as_of, col(Incident.voided_at) <= as_of)
+
+
+def counted(*, period_id: int, moments: Moments) -> ColumnElement[bool]:
+    """`Moments.counts` in SQL: charged to the year (its period), and `counts_at` its `as_of`."""
+    return and_(col(Incident.period_id) == period_id, counts_at(moments.as_of))
 
 
 def type_counts(
@@ -163,15 +172,13 @@ def type_counts(
 ) -> dict[tuple[str, str], int]:
     """Occurrences per (unit code, type code) that count at `moments` (see domain.counting),
     leaving out the units named (those read incident by incident instead)."""
-    counted = _counting(
-        select(col(Incident.unit_id), col(Incident.type_code), func.count().label("n")),
-        period_id=period_id,
-        moments=moments,
+    query = select(col(Incident.unit_id), col(Incident.type_code), func.count().label("n")).where(
+        counted(period_id=period_id, moments=moments)
     )
     if except_units:
         left_out = select(col(Unit.id)).where(col(Unit.code).in_(except_units))
-        counted = counted.where(col(Incident.unit_id).not_in(left_out))
-    grouped = counted.group_by(col(Incident.unit_id), col(Incident.type_code)).subquery()
+        query = query.where(col(Incident.unit_id).not_in(left_out))
+    grouped = query.group_by(col(Incident.unit_id), col(Incident.type_code)).subquery()
     rows = session.execute(
         select(col(Unit.code), grouped.c.type_code, grouped.c.n).join(
             Unit, col(Unit.id) == grouped.c.unit_id

@@ -22,6 +22,7 @@ from app.db.repositories import people as people_repo
 from app.db.repositories import register as register_repo
 from app.db.repositories.annual import MeetingLine, TableRow
 from app.db.repositories.incidents import IncidentFilter
+from app.domain.counting import Moments
 from app.domain.facts import Unit
 from app.domain.rulebook import Item, Rulebook
 from app.domain.scoring import unit_findings
@@ -375,6 +376,11 @@ class TableSource:
     meetings: dict[int, MeetingLine]
     people: dict[str, str]  # login → display name: files name people, never by their login
 
+    @property
+    def moments(self) -> Moments:
+        """The standings' moments: which incidents count is theirs to say (domain.counting)."""
+        return Moments(year=self.public.year, as_of=self.as_of, register_at=self.register_at)
+
     def tally(self) -> ReasonTally:
         return ReasonTally(self.meetings)
 
@@ -401,7 +407,9 @@ def table_source(session: Session, *, public: StandingsPublic) -> TableSource:
 def tally_counted(session: Session, source: TableSource) -> ReasonTally:
     """The reasons of every incident that counts at the table's `as_of`, in one pass."""
     tally = source.tally()
-    for row in annual_repo.counted_rows(session, period_id=source.period_id, as_of=source.as_of):
+    for row in annual_repo.counted_rows(
+        session, period_id=source.period_id, moments=source.moments
+    ):
         tally.add(row)
     return tally
 
@@ -594,7 +602,9 @@ def counted_lines(
     """Every incident that counts at the table's `as_of`, each tallied on its way."""
     lines = _Lines(source)
     heads, counts, tail = lines.heads, tally.counts, lines.tail
-    for row in annual_repo.counted_rows(session, period_id=source.period_id, as_of=source.as_of):
+    for row in annual_repo.counted_rows(
+        session, period_id=source.period_id, moments=source.moments
+    ):
         # `ReasonTally.add` and `_Lines.head` in one: the same key, looked up once.
         key = (row.unit, row.type_code, row.meeting_id, row.checkpoint)
         entry = counts.get(key)

@@ -11,7 +11,7 @@
 // any deduction, only a grey "信号源离线" count.
 
 import { api, ApiError, describeError } from "../api.js";
-import "../checks/kinds.js";
+import { evidenceUrl, kindName } from "../checks/kinds.js";
 import { t } from "../i18n.js";
 import { clipPlayer } from "./audio.js";
 import { clear, clock, h } from "./dom.js";
@@ -71,11 +71,6 @@ export function basisText(basis) {
   if (!basis) return null;
   const text = t(`flags.basis.${basis}`);
   return text === `flags.basis.${basis}` ? null : text;
-}
-
-export function kindName(kind) {
-  const text = t(`flags.kind.${kind}`);
-  return text === `flags.kind.${kind}` ? kind : text;
 }
 
 export class FlagsPanel {
@@ -297,6 +292,7 @@ export class FlagsPanel {
         h("div", { class: "flag-top" },
           h("strong", { class: "flag-venue", text: this.venueName(flag.unit) }),
           h("span", { class: `flag-kind kind-${flag.kind}`, text: kindName(flag.kind) }),
+          flag.kind === "silent" ? h("span", { class: "flag-hint muted", text: t("flags.hint.silent") }) : null,
           h("time", { class: "muted", datetime: flag.raised_at, text: clock(flag.raised_at) }),
         ),
         parts.length
@@ -426,8 +422,4 @@ export class FlagsPanel {
       this.update();
     }
   }
-}
-
-function evidenceUrl(snapshot) {
-  return `/api/evidence/${encodeURIComponent(snapshot)}`;
 }
