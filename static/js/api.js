@@ -27,7 +27,25 @@ export function setCsrfToken(token) {
   csrfToken = token;
 }
 
-export async function api(method, path, { body, headers = {}, raw = false } = {}) {
+// While any request is on its way the document is aria-busy (and the pointer shows progress):
+// assistive technology, the styles and the browser tests all read the one signal.
+let pending = 0;
+
+function busy(change) {
+  pending += change;
+  document.documentElement.setAttribute("aria-busy", pending > 0 ? "true" : "false");
+}
+
+export async function api(method, path, options = {}) {
+  busy(1);
+  try {
+    return await request(method, path, options);
+  } finally {
+    busy(-1);
+  }
+}
+
+async function request(method, path, { body, headers = {}, raw = false }) {
   const init = { method, headers: { ...headers }, credentials: "same-origin" };
   if (body !== undefined) {
     if (body instanceof Blob || body instanceof ArrayBuffer) {

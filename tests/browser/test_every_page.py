@@ -109,8 +109,10 @@ def visit(page: Any, url: str) -> tuple[int, list[str]]:
     page.on("response", on_response)
     try:
         response = page.goto(url)
-        page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(300)
+        # Settled: every request the page made has been answered and rendered (api.js).
+        page.wait_for_function(
+            "() => document.documentElement.getAttribute('aria-busy') !== 'true'"
+        )
     finally:
         page.remove_listener("response", on_response)
     return response.status, failures
