@@ -98,6 +98,8 @@ def runs_on_one_backend(item: pytest.Item) -> str | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The long tests first: started last, one of them would keep a worker busy alone at the end.
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     if not config.getoption("--split-backends"):
         return
     keep, drop = [], []

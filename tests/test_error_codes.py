@@ -4,6 +4,7 @@ sentence for each one in Chinese and in English — collected from the source, n
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 from collections.abc import Iterator
@@ -48,10 +49,15 @@ def python_files() -> Iterator[Path]:
         yield from sorted(folder.rglob("*.py"))
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def error_classes() -> set[str]:
     """ServiceError and every class deriving from it anywhere in app/."""
     known = {"ServiceError"}
-    trees = [ast.parse(p.read_text(encoding="utf-8")) for p in (ROOT / "app").rglob("*.py")]
+    trees = [parsed(p) for p in (ROOT / "app").rglob("*.py")]
     grew = True
     while grew:
         grew = False
@@ -71,7 +77,7 @@ def classes_with_fixed_code() -> set[str]:
     """Error classes whose own __init__ passes a constant code to super()."""
     fixed = set()
     for path in python_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.ClassDef):
                 for call in ast.walk(node):
                     if isinstance(call, ast.Call) and _code_of(call) is not None:
@@ -94,14 +100,14 @@ def _name_of(call: ast.Call) -> str | None:
     return None
 
 
+@functools.cache
 def raise_sites() -> list[tuple[str, str | None]]:
     """(where, code) of every construction of an error class in services, api and security."""
     classes = error_classes()
     fixed = classes_with_fixed_code()
     sites: list[tuple[str, str | None]] = []
     for path in python_files():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.Call):
                 continue
             name = _name_of(node)
@@ -120,7 +126,7 @@ def raise_sites() -> list[tuple[str, str | None]]:
             sites.append((where, _code_of(node)))
     # Classes that fix their code in __init__ contribute that code once.
     for path in python_files():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.ClassDef) and node.name in fixed:
                 for call in ast.walk(node):
                     if isinstance(call, ast.Call) and _code_of(call) is not None:

@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+import pytest
 
 from app.api.pages import PAGES
 from tests.conftest import TEST_PASSWORD
@@ -38,6 +39,8 @@ NOT_SOURCE = shutil.ignore_patterns(
     ".hypothesis",
 )
 BUILD_SECONDS = 300
+
+pytestmark = pytest.mark.long
 
 
 class Links(HTMLParser):

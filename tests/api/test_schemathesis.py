@@ -25,6 +25,8 @@ from schemathesis.checks import (
 
 import tests.openapi_fuzz  # noqa: F401  (registers the raw-body serializers)
 
+pytestmark = pytest.mark.long
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -136,6 +136,7 @@ def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
             sampler.db.dispose()
 
 
+@pytest.mark.long
 def test_two_sampler_processes_share_and_one_killed_is_taken_over(
     client: TestClient, database_url: str, tmp_path: Any, settings: Any
 ) -> None:

@@ -25,6 +25,8 @@ from tests.conftest import log_in
 
 from .conftest import World
 
+pytestmark = pytest.mark.long
+
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
