@@ -10,6 +10,7 @@ from app.db.repositories import incidents as incident_repo
 from app.db.repositories import meetings as meeting_repo
 from app.db.repositories import people as people_repo
 from app.db.tables import Meeting
+from app.domain.roll_call import checkpoint_at
 from app.schemas.public import EventPublic, MeetingCancellation, MeetingPublic, Page
 from app.schemas.records import MeetingRecord
 from app.services import audit, meeting_events
@@ -105,6 +106,10 @@ def update_meeting(
         result = public(meeting)
         if after == before:
             return result
+        assert meeting.id is not None
+        retimed = retime_roll_calls(session=tx.session, meeting=meeting)
+        if retimed:
+            after["retimed"] = retimed
         audit.record(
             tx.session,
             actor=actor,
@@ -114,7 +119,6 @@ def update_meeting(
             before=before,
             after=after,
         )
-        assert meeting.id is not None
         meeting_events.record(
             tx.session,
             meeting_id=meeting.id,
@@ -123,6 +127,21 @@ def update_meeting(
             data=result.model_dump(mode="json"),
         )
         return result
+
+
+def retime_roll_calls(*, session: Session, meeting: Meeting) -> list[str]:
+    """Put the meeting's roll-call incidents back at their checkpoints after its start moved;
+    the keys of those that moved."""
+    assert meeting.id is not None
+    moved = []
+    for row in incident_repo.roll_calls_of_meeting(session, meeting_id=meeting.id):
+        incident = row.incident
+        assert incident.checkpoint is not None
+        at = checkpoint_at(meeting.starts_at, incident.checkpoint)
+        if incident.at != at:
+            incident.at = at
+            moved.append(incident.key)
+    return moved
 
 
 def cancel_meeting(db: Database, *, actor: Actor, key: str, reason: str) -> MeetingPublic:

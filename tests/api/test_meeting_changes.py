@@ -3,6 +3,7 @@ roll-call incidents are voided citing the cancellation and it leaves the default
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -42,6 +43,29 @@ def test_a_meeting_title_and_start_are_corrected_and_audited(
     audit = imported.get("/api/audit", params={"action": "meeting.updated"}).json()["items"]
     assert audit[0]["before"]["title"] == "全省视频会议"
     assert audit[0]["after"]["title"] == "全省安全生产电视电话会议"
+
+
+def test_moving_a_meeting_moves_its_roll_calls_to_the_new_checkpoints(
+    imported: TestClient, meeting: str
+) -> None:
+    """A roll call is timed at its checkpoint: correcting the start re-times it, audited."""
+    incidents = {}
+    for checkpoint in ("half_day", "two_hours"):
+        mark = imported.put(
+            f"/api/meetings/{meeting}/roll-call/{checkpoint}/350402", json={"status": "late"}
+        )
+        assert mark.status_code == 200, mark.text
+        incidents[checkpoint] = mark.json()["incident"]
+    starts_at = now_in_shanghai().replace(hour=15, minute=0, second=0, microsecond=0)
+    moved = imported.patch(f"/api/meetings/{meeting}", json={"starts_at": starts_at.isoformat()})
+    assert moved.status_code == 200, moved.text
+
+    for checkpoint, hours in (("half_day", 12), ("two_hours", 2)):
+        incident = imported.get(f"/api/incidents/{incidents[checkpoint]}").json()
+        expected = starts_at - timedelta(hours=hours)
+        assert datetime.fromisoformat(incident["at"]) == expected, checkpoint
+    audit = imported.get("/api/audit", params={"action": "meeting.updated"}).json()["items"]
+    assert sorted(audit[0]["after"]["retimed"]) == sorted(incidents.values())
 
 
 def test_a_meeting_cannot_move_to_another_year(imported: TestClient) -> None:

@@ -100,6 +100,17 @@ def live_of_meeting(session: Session, *, meeting_id: int, item_code: str) -> lis
     return [IncidentRow(*row) for row in rows]
 
 
+def roll_calls_of_meeting(session: Session, *, meeting_id: int) -> list[IncidentRow]:
+    """The meeting's roll-call incidents, voided ones too: each is timed at its checkpoint."""
+    rows = session.execute(
+        _rows().where(
+            col(Incident.meeting_id) == meeting_id,
+            col(Incident.checkpoint).is_not(None),
+        )
+    )
+    return [IncidentRow(*row) for row in rows]
+
+
 def matching_ids(where: IncidentFilter) -> Select[int | None]:
     """The ids of the incidents that match `where`.
 
