@@ -102,7 +102,7 @@ def update_meeting(
             )
         meeting.title = title if title is not None else meeting.title
         meeting.starts_at = starts_at if starts_at is not None else meeting.starts_at
-        after = {"title": meeting.title, "starts_at": iso(meeting.starts_at)}
+        after: dict[str, object] = {"title": meeting.title, "starts_at": iso(meeting.starts_at)}
         result = public(meeting)
         if after == before:
             return result
