@@ -4,7 +4,7 @@ import { api, ApiError, describeError } from "/static/js/api.js";
 import { shanghaiIso, shanghaiLocalInput, shanghaiYear } from "/static/js/datetime.js";
 import { errorText, register, t } from "/static/js/i18n.js";
 import { startPage } from "/static/js/shell.js";
-import { el } from "./dom.js";
+import { h } from "../dom.js";
 import { renderHistory } from "./history.js";
 import { renderLosses } from "./losses.js";
 
@@ -173,7 +173,7 @@ function renderRooms() {
   const container = document.getElementById("rooms");
   container.replaceChildren(
     ...state.rooms.map((room, index) => {
-      const nameInput = el("input", {
+      const nameInput = h("input", {
         value: room.name,
         "aria-label": t("county.room_name"),
         placeholder: t("county.room_name.required"),
@@ -185,19 +185,19 @@ function renderRooms() {
         room.name = nameInput.value;
         changed();
       });
-      const remove = state.editable ? el("button", { type: "button", class: "danger edit-only" }, t("county.remove_room")) : null;
+      const remove = state.editable ? h("button", { type: "button", class: "danger edit-only" }, t("county.remove_room")) : null;
       remove?.addEventListener("click", () => {
         state.rooms.splice(index, 1);
         renderRooms();
         changed();
       });
-      const equipment = el(
+      const equipment = h(
         "div",
         { class: "equipment" },
         ...EQUIPMENT.map((key) => {
-          const box = el("input", { type: "checkbox", checked: room.equipment[key], disabled: !state.editable });
+          const box = h("input", { type: "checkbox", checked: room.equipment[key], disabled: !state.editable });
           box.dataset.equipment = key;
-          const label = el("label", { class: room.equipment[key] ? "" : "missing" }, box, ` ${t(`equipment.${key}`)}`);
+          const label = h("label", { class: room.equipment[key] ? "" : "missing" }, box, ` ${t(`equipment.${key}`)}`);
           box.addEventListener("change", () => {
             room.equipment[key] = box.checked;
             label.className = box.checked ? "" : "missing";
@@ -206,13 +206,13 @@ function renderRooms() {
           return label;
         }),
       );
-      const details = el(
+      const details = h(
         "div",
         { class: "details" },
         ...DETAILS.map((key) => detailInput(room, key, "input")),
         detailInput(room, "notes", "textarea"),
       );
-      const card = el("div", { class: "room" }, el("header", {}, nameInput, remove), equipment, details);
+      const card = h("div", { class: "room" }, h("header", {}, nameInput, remove), equipment, details);
       card.dataset.room = room.original || room.name;
       return card;
     }),
@@ -220,7 +220,7 @@ function renderRooms() {
 }
 
 function detailInput(room, key, tag) {
-  const input = el(tag, { placeholder: t(`county.${key}`), "aria-label": t(`county.${key}`), disabled: !state.editable });
+  const input = h(tag, { placeholder: t(`county.${key}`), "aria-label": t(`county.${key}`), disabled: !state.editable });
   input.value = room.details[key] || "";
   input.addEventListener("input", () => {
     room.details[key] = input.value;
@@ -234,8 +234,8 @@ function renderPeople() {
     const container = document.getElementById(group);
     container.replaceChildren(
       ...state.staffing[group].map((entry, index) => {
-        const name = el("input", { value: entry.name, placeholder: t("county.name"), "aria-label": t("county.name"), disabled: !state.editable });
-        const phone = el("input", { value: entry.phone, placeholder: t("county.phone"), "aria-label": t("county.phone"), disabled: !state.editable });
+        const name = h("input", { value: entry.name, placeholder: t("county.name"), "aria-label": t("county.name"), disabled: !state.editable });
+        const phone = h("input", { value: entry.phone, placeholder: t("county.phone"), "aria-label": t("county.phone"), disabled: !state.editable });
         name.addEventListener("input", () => {
           entry.name = name.value;
           changed();
@@ -244,13 +244,13 @@ function renderPeople() {
           entry.phone = phone.value;
           changed();
         });
-        const remove = state.editable ? el("button", { type: "button", class: "edit-only" }, t("county.delete")) : null;
+        const remove = state.editable ? h("button", { type: "button", class: "edit-only" }, t("county.delete")) : null;
         remove?.addEventListener("click", () => {
           state.staffing[group].splice(index, 1);
           renderPeople();
           changed();
         });
-        return el("div", { class: "person" }, name, phone, remove);
+        return h("div", { class: "person" }, name, phone, remove);
       }),
     );
   }
@@ -291,7 +291,7 @@ async function save() {
   } catch (failure) {
     if (failure instanceof ApiError && failure.status === 412) {
       error.replaceChildren(t("county.stale"), " ");
-      const reload = el("button", { type: "button" }, t("county.reload"));
+      const reload = h("button", { type: "button" }, t("county.reload"));
       reload.addEventListener("click", () => openUnit(state.unit));
       error.append(reload);
     } else {
@@ -333,7 +333,7 @@ async function main() {
   if (years.length) state.rulebook = await api("GET", `/api/periods/${year}/rulebook`);
   const units = await api("GET", "/api/units");
   const select = document.getElementById("unit");
-  for (const unit of units) select.append(el("option", { value: unit.code }, unit.name));
+  for (const unit of units) select.append(h("option", { value: unit.code }, unit.name));
   const wanted = new URLSearchParams(location.search).get("unit") || account.unit || units.find((u) => u.level === "county")?.code;
   if (wanted) select.value = wanted;
   select.disabled = units.length < 2;

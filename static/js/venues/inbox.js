@@ -2,7 +2,7 @@
 // meetings). A controller confirms one into an incident without a meeting, or dismisses it.
 import { api } from "/static/js/api.js";
 import { register, t } from "/static/js/i18n.js";
-import { el } from "/static/js/county/dom.js";
+import { h } from "/static/js/dom.js";
 import { AUDIO_KINDS, errorText, evidenceUrl, kindName } from "/static/js/checks/kinds.js";
 
 register({
@@ -35,10 +35,10 @@ export function updateNames(venues) {
 function evidence(flag) {
   const parts = [];
   if (flag.clip) {
-    parts.push(el("audio", { controls: true, preload: "none", src: evidenceUrl(flag.clip), "aria-label": t("audio.clip") }));
+    parts.push(h("audio", { controls: true, preload: "none", src: evidenceUrl(flag.clip), "aria-label": t("audio.clip") }));
   }
   if (flag.snapshot) {
-    parts.push(el("img", { class: "inbox-thumb", src: evidenceUrl(flag.snapshot), alt: kindName(flag.kind), loading: "lazy" }));
+    parts.push(h("img", { class: "inbox-thumb", src: evidenceUrl(flag.snapshot), alt: kindName(flag.kind), loading: "lazy" }));
   }
   return parts;
 }
@@ -64,31 +64,31 @@ export async function loadInbox() {
   const page = await api("GET", "/api/flags?status=open&outside_meeting=true&limit=200");
   const list = document.getElementById("inbox-rows");
   if (!page.items.length) {
-    list.replaceChildren(el("li", { class: "muted" }, t("inbox.empty")));
+    list.replaceChildren(h("li", { class: "muted" }, t("inbox.empty")));
     return;
   }
   list.replaceChildren(
     ...page.items.map((flag) => {
-      const row = el(
+      const row = h(
         "li",
         { class: "inbox-flag", "data-flag": String(flag.id), "data-kind": flag.kind },
-        el("strong", {}, `${names.get(flag.unit) || flag.unit} · ${kindName(flag.kind)}`),
-        el(
+        h("strong", {}, `${names.get(flag.unit) || flag.unit} · ${kindName(flag.kind)}`),
+        h(
           "span",
           { class: "muted" },
           ` ${flag.raised_at.replace("T", " ").slice(0, 16)}`,
           AUDIO_KINDS.has(flag.kind) && flag.metrics.audio_state ? ` · ${t(`audio.${flag.metrics.audio_state}`)}` : "",
           flag.cleared_at ? ` · ${t("inbox.cleared")}` : "",
         ),
-        el("div", { class: "inbox-evidence" }, ...evidence(flag)),
+        h("div", { class: "inbox-evidence" }, ...evidence(flag)),
       );
       if (canDecide) {
-        const confirm = el("button", { type: "button", class: "primary", "data-action": "confirm" },
+        const confirm = h("button", { type: "button", class: "primary", "data-action": "confirm" },
           flag.kind === "silent" ? t("inbox.note_equipment") : t("inbox.confirm"));
-        const dismiss = el("button", { type: "button", "data-action": "dismiss" }, t("inbox.dismiss"));
+        const dismiss = h("button", { type: "button", "data-action": "dismiss" }, t("inbox.dismiss"));
         confirm.addEventListener("click", () => decide(flag, "confirm", row));
         dismiss.addEventListener("click", () => decide(flag, "dismiss", row));
-        row.append(el("div", { class: "inbox-actions" }, confirm, dismiss));
+        row.append(h("div", { class: "inbox-actions" }, confirm, dismiss));
       }
       return row;
     }),

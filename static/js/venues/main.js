@@ -2,7 +2,7 @@
 import { api } from "/static/js/api.js";
 import { register, t } from "/static/js/i18n.js";
 import { startPage } from "/static/js/shell.js";
-import { el } from "/static/js/county/dom.js";
+import { h } from "/static/js/dom.js";
 import { errorText } from "/static/js/checks/kinds.js";
 import { loadInbox, setupInbox, updateNames } from "/static/js/venues/inbox.js";
 
@@ -45,16 +45,16 @@ let account = null;
 async function loadVenues() {
   const venues = await api("GET", "/api/venues");
   const rows = venues.map((venue) => {
-    const row = el(
+    const row = h(
       "tr",
       { tabindex: "0", "aria-selected": venue.unit === selected ? "true" : "false" },
-      el("td", {}, `${venue.name}（${venue.unit}）`),
-      el(
+      h("td", { title: venue.unit }, venue.name),
+      h(
         "td",
         {},
-        el("span", { class: `pill ${STATUS_CLASS[venue.status] || ""}` }, t(`venues.${venue.status}`)),
+        h("span", { class: `pill ${STATUS_CLASS[venue.status] || ""}` }, t(`venues.${venue.status}`)),
         venue.offline_since
-          ? el(
+          ? h(
               "div",
               { class: "muted small offline-period" },
               t("venues.offline_since", {
@@ -64,10 +64,10 @@ async function loadVenues() {
             )
           : null,
       ),
-      el("td", { class: "muted" }, sourceText(venue)),
-      el("td", { class: "muted sampler" }, venue.sampler || t("venues.no_sampler")),
-      el("td", { class: "audio-state" }, t(`audio.${venue.audio_state}`)),
-      el("td", {}, venue.reference ? venue.reference_set_at.replace("T", " ").slice(0, 16) : t("venues.none")),
+      h("td", { class: "muted" }, sourceText(venue)),
+      h("td", { class: "muted sampler" }, venue.sampler || t("venues.no_sampler")),
+      h("td", { class: "audio-state" }, t(`audio.${venue.audio_state}`)),
+      h("td", {}, venue.reference ? venue.reference_set_at.replace("T", " ").slice(0, 16) : t("venues.none")),
     );
     row.dataset.unit = venue.unit;
     const open = () => showVenue(venue);
@@ -101,7 +101,7 @@ function showVenue(venue) {
     row.setAttribute("aria-selected", row.dataset.unit === selected ? "true" : "false");
   }
   document.getElementById("venue-detail").hidden = false;
-  document.getElementById("detail-title").textContent = `${venue.name}（${venue.unit}）`;
+  document.getElementById("detail-title").textContent = venue.name;
   document.getElementById("detail-error").textContent = "";
   document.getElementById("detail-status").hidden = true;
   showImage(
