@@ -117,3 +117,27 @@ def test_audio_state_is_switched_live_and_a_leak_is_confirmed_with_its_clip(
     expect(
         li.locator(f'.tl-row.incident[data-unit="{MUTED_VENUE}"][data-type="venue.interference"]')
     ).to_have_count(1)
+
+
+def test_a_silent_venue_in_testing_is_noted_against_its_audio_equipment(
+    api: TestClient, meeting: str, person: Any
+) -> None:
+    zhang = open_console(person("controller", username="zhang"))
+    choice(zhang, SPEAKING_VENUE, "testing").click()
+    expect(choice(zhang, SPEAKING_VENUE, "testing")).to_have_attribute("aria-pressed", "true")
+    response = api.post(
+        f"/api/venues/{SPEAKING_VENUE}/audio",
+        content=wav(sound.silence(6.0)),
+        headers={"Content-Type": "audio/wav"},
+    )
+    assert response.status_code == 200, response.text
+    (flag,) = api.get("/api/flags", params={"status": "open", "meeting": MEETING}).json()["items"]
+    assert flag["kind"] == "silent"
+    row = zhang.locator(f'#flags .flag-row[data-unit="{SPEAKING_VENUE}"][data-kind="silent"]')
+    expect(row).to_have_count(1)
+
+    zhang.keyboard.press("Shift+F")
+    zhang.keyboard.press("y")
+    expect(row).to_have_count(0)
+    expect(zhang.locator(".toast.ok").filter(has_text="已确认")).to_contain_text("音频设备备注")
+    assert api.get("/api/incidents", params={"meeting": MEETING}).json()["items"] == []

@@ -404,10 +404,11 @@ export class FlagsPanel {
     this.update();
     const what = `${this.venueName(flag.unit)} · ${kindName(flag.kind)}`;
     try {
-      await api("POST", `/api/flags/${id}/${action}`, { body: {} });
+      const result = await api("POST", `/api/flags/${id}/${action}`, { body: {} });
       this.decided.add(id);
       this.flags.delete(id);
-      this.notify(t(action === "confirm" ? "flags.confirmed" : "flags.dismissed", { what }), action === "confirm" ? "ok" : "info");
+      const told = action === "dismiss" ? "flags.dismissed" : result?.status === "noted" ? "flags.noted" : "flags.confirmed";
+      this.notify(t(told, { what }), action === "confirm" ? "ok" : "info");
     } catch (error) {
       if (error instanceof ApiError && (error.status === 409 || error.status === 404)) {
         // Someone else decided first (or it is gone): it leaves the panel either way.

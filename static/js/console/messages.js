@@ -132,6 +132,7 @@ export const MESSAGES = {
   "flags.cleared": ["{at} 起画面已恢复", "Picture back to normal since {at}"],
   "flags.confirmed": ["已确认：{what}（已记入扣分记录）", "Confirmed: {what} (logged as an incident)"],
   "flags.dismissed": ["已忽略：{what}", "Dismissed: {what}"],
+  "flags.noted": ["已确认：{what}（已记入音频设备备注，不扣分）", "Confirmed: {what} (noted against the audio equipment, no deduction)"],
   "flags.already": ["该提示已由他人处理：{what}", "Already decided by someone else: {what}"],
   "flags.failed": ["处理失败：{what}：{msg}", "Could not decide {what}: {msg}"],
   "flags.offline": ["信号源离线", "Source offline"],
