@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import wave
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
@@ -116,10 +116,11 @@ def test_a_silent_venue_in_testing_is_noted_against_its_audio_equipment_not_dedu
     assert (flag["kind"], flag["basis"], flag["meeting"]) == ("silent", "testing", None)
     year = assessment_year(datetime.now(UTC))
 
+    # Both standings at one moment, after the decision.
+    later = (datetime.now(UTC) + timedelta(minutes=1)).replace(microsecond=0).isoformat()
+
     def standings() -> object:
-        scores = client.get("/api/scores", params={"year": year}).json()
-        scores.pop("as_of")
-        return scores
+        return client.get("/api/scores", params={"year": year, "as_of": later}).json()
 
     before = standings()
     noted = client.post(f"/api/flags/{flag['id']}/confirm", json={})
