@@ -112,7 +112,8 @@ class FileSource:
     Only what a sample needs is decoded: its frame (the first at or after its moment) and the
     frames it depends on, from the last key frame before it — a key frame on the moment is all
     it costs. Frames no sample needs are read but neither decoded nor converted; one thread
-    decodes.
+    decodes. (In an open group of pictures, the frames shown just before a key frame but coded
+    after it are never a sample: the sample is the key frame, a few frames after its moment.)
     """
 
     def __init__(self, target: str | os.PathLike[str], *, loop: bool = False) -> None:
