@@ -225,7 +225,7 @@ def run_pipeline(
         venue.jpeg_cpu += time.thread_time() - started
 
     def status(code: str, state: SourceStatus) -> None:
-        if state.state == "offline":
+        if state.state == "offline" and not over.is_set():
             by_code[code].offline.append(state.detail)
 
     def heard(code: str, result: AudioResult) -> None:
@@ -239,8 +239,9 @@ def run_pipeline(
         venue.heard_to = result.at + window
 
     def audio_status(code: str, state: SourceState, detail: str) -> None:
-        if state == "offline":
-            by_code[code].offline.append(f"audio: {detail}")
+        if state == "offline" and not over.is_set():
+            venue = by_code[code]
+            venue.offline.append(f"audio: {detail} at {time.monotonic() - venue.started:.1f} s")
 
     sampler = Sampler(on_sample=sampled, on_status=status)
     listener = AudioSampler(on_audio=heard, on_status=audio_status)
