@@ -3,7 +3,7 @@ pinned to one core — the sampler the app runs (`vcwatch sampler`), beside FFmp
 same work on the same files.
 
     python benchmarks/province.py [--venues 100] [--seconds 60] [--height 360|720|1080]
-                                  [--key-seconds 2] [--clips 3] [--quick]
+                                  [--key-seconds 2] [--clips 2] [--quick]
 
 Material (made in a temporary folder, deleted at the end): a few distinct clips of real footage
 with speech — OpenCV's `vtest.avi` (Debian's `opencv-doc`) seen as a 16:9 camera
@@ -463,11 +463,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--key-seconds", type=float, default=2.0, help="key-frame interval of the clips"
     )
-    parser.add_argument("--clips", type=int, default=3, help="distinct clips (default 3)")
-    parser.add_argument("--quick", action="store_true", help="20 s run, 2 clips")
+    parser.add_argument("--clips", type=int, default=2, help="distinct clips (default 2)")
+    parser.add_argument("--quick", action="store_true", help="15 s run, 2 clips")
     args = parser.parse_args(argv)
     if args.quick:
-        args.seconds, args.clips = min(args.seconds, 20.0), 2
+        args.seconds, args.clips = min(args.seconds, 15.0), 2
     args.seconds = min(args.seconds, 70.0)
     size = SIZES[args.height]
     with tempfile.TemporaryDirectory(prefix="vcwatch-province-") as scratch:
