@@ -163,16 +163,33 @@ class Clip:
     fault_end: float = CLEAN_BEFORE + FAULT_SECONDS
 
 
-def encode(path: Path, frames: Iterator[Image], *, codec: str, gop: int) -> None:
+def encode(
+    path: Path,
+    frames: Iterator[Image],
+    *,
+    codec: str,
+    gop: int,
+    size: tuple[int, int] = SIZE,
+    rate: int | None = None,
+    sound: Path | None = None,
+) -> None:
+    """Frames at `FPS` into `path`; `rate`: the output's frame rate, reached by blending
+    neighbouring frames (FFmpeg's `framerate`), `gop` counting its frames; `sound`: a WAV
+    muxed as a conference stream carries it (AAC, 48 kHz stereo, 96 kb/s)."""
     options = {
         "x264": ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23", "-pix_fmt", "yuv420p"],
         "mpeg4": ["-c:v", "mpeg4", "-b:v", "2M"],
     }[codec]
     command = [
         "ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "bgr24",
-        "-s", f"{SIZE[0]}x{SIZE[1]}", "-r", str(FPS), "-i", "-", *options, "-g", str(gop),
-        str(path),
+        "-s", f"{size[0]}x{size[1]}", "-r", str(FPS), "-i", "-",
     ]  # fmt: skip
+    if sound is not None:
+        command += ["-i", str(sound), "-map", "0:v", "-map", "1:a", "-shortest"]
+        command += ["-c:a", "aac", "-ar", "48000", "-ac", "2", "-b:a", "96k"]
+    if rate is not None:
+        command += ["-vf", f"framerate=fps={rate}"]
+    command += [*options, "-g", str(gop), str(path)]
     with subprocess.Popen(command, stdin=subprocess.PIPE) as process:
         assert process.stdin is not None
         for frame in frames:

@@ -4,7 +4,8 @@ or frames pushed by an external grabber.
 Invariants: every blocking call is bounded — opening and reading a capture obey the open and
 read timeouts, waiting for a pushed frame obeys its own timeout — so a source that hangs turns
 into a `SourceError` (the venue is offline), never into a stuck thread. Memory is bounded: a
-capture holds the frame being read, a push feed only the latest frame pushed; nothing queues.
+capture holds the frame being read, a file at most `MAX_PENDING_BYTES` of coded video besides,
+a push feed only the latest frame pushed; nothing queues.
 Stream time comes from the source's own timestamps when it has them, else from the clock.
 """
 
@@ -17,7 +18,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
 import av
@@ -98,13 +99,21 @@ def local_path(target: str | os.PathLike[str]) -> Path | None:
     return path if path.is_file() else None
 
 
+MAX_PENDING_BYTES: Final = 8 << 20
+"""Coded video held back from the decoder, at most: a file with rare key frames is decoded as
+it is read once its chain since the last key frame grows past this."""
+
+
 class FileSource:
     """A local video file read at stream time through PyAV: one sample per `interval` of the
     file's own timeline (its frames' exact timestamps), paced like a live feed when `realtime`,
     and at its end either starting over (`loop`, the timeline going on) or ending.
 
-    Every frame is decoded (inter-coded video needs it) but only the sampled ones are converted
-    to pictures; one thread decodes, so a file costs what a live stream of it would.
+    Only what a sample needs is decoded: its frame (the first at or after its moment) and the
+    frames it depends on, from the last key frame before it — a key frame on the moment is all
+    it costs. Frames no sample needs are read but neither decoded nor converted; one thread
+    decodes. (In an open group of pictures, the frames shown just before a key frame but coded
+    after it are never a sample: the sample is the key frame, a few frames after its moment.)
     """
 
     def __init__(self, target: str | os.PathLike[str], *, loop: bool = False) -> None:
@@ -113,6 +122,8 @@ class FileSource:
             raise SourceError(f"no such file: {os.fspath(target)}")
         self.path = path
         self.loop = loop
+        self.decoded = 0
+        """Frames decoded so far (sampled or not), for those who measure the cost."""
         self._container: av.container.InputContainer | None = None
 
     def open(self) -> None:
@@ -137,30 +148,29 @@ class FileSource:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _timeline(self) -> Iterator[tuple[float, av.VideoFrame]]:
-        """(time on the file's timeline from its first frame, frame), over every pass."""
+    def _samples(self, interval: float) -> Iterator[tuple[float, av.VideoFrame]]:
+        """(time on the file's timeline from its first frame, frame) of every sample, over
+        every pass."""
         offset = 0.0
+        grid = _Grid(interval)
         while True:
             container = self._container
             if container is None:
                 return
             stream = container.streams.video[0]
-            first: float | None = None
-            last = 0.0
             step = 1.0 / float(stream.average_rate) if stream.average_rate else 0.04
+            one_pass = _Pass(stream, grid, offset)
             try:
-                for frame in container.decode(stream):
-                    if frame.time is None:
-                        continue
-                    if first is None:
-                        first = frame.time
-                    last = frame.time - first
-                    yield offset + last, frame
+                for packet in container.demux(stream):
+                    yield from one_pass.read(packet)
+                yield from one_pass.end()
             except av.error.FFmpegError as error:
                 raise SourceError(f"cannot decode {self.path}: {error}") from None
-            if not self.loop or first is None:
+            finally:
+                self.decoded += one_pass.decoded
+            if not self.loop or one_pass.first is None:
                 return
-            offset += last + step
+            offset += one_pass.last + step
             try:
                 container.seek(0)
             except av.error.FFmpegError:
@@ -178,20 +188,141 @@ class FileSource:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
         started = time.monotonic()
-        next_at = 0.0
-        for at, frame in self._timeline():
+        for at, frame in self._samples(interval):
             if stop.is_set():
                 return
-            if at + 1e-6 < next_at:
-                continue
-            while next_at <= at + 1e-6:
-                next_at += interval
             if realtime:
                 ahead = at - (time.monotonic() - started)
                 if ahead > 0 and stop.wait(ahead):
                     return
             image = np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
             yield SourceFrame(image=image, at=at, pts=at)
+
+
+if TYPE_CHECKING:
+    _VideoPacket = av.Packet[av.video.stream.VideoStream]
+
+
+class _Grid:
+    """The moments samples are due: 0, interval, 2 × interval… of the timeline; a sample at
+    `at` settles every moment up to it."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.next_at = 0.0
+
+    def due(self, at: float) -> bool:
+        return at + 1e-6 >= self.next_at
+
+    def taken(self, at: float) -> None:
+        while self.next_at <= at + 1e-6:
+            self.next_at += self.interval
+
+
+class _Pass:
+    """One pass over a file's video packets, decoding only what the samples need.
+
+    The packets since the last key frame are held back (`pending`); they reach the decoder only
+    when a sample needs a frame of theirs — or when they grow past `MAX_PENDING_BYTES` — and are
+    dropped, undecoded, when the next key frame comes first. Once fed, the decoder is fed every
+    packet up to the sampled frame (its delay and the B-frames' reordering included), so the
+    chain it holds stays whole and a later sample in the same group continues from there.
+    A key frame that is itself the sample, in a file whose key frames come at least once per
+    interval, is drained out of the decoder at once instead (no frame after it decoded); the
+    key frame stays held back in case a sample still needs its group."""
+
+    def __init__(self, stream: av.video.stream.VideoStream, grid: _Grid, offset: float) -> None:
+        self.codec = stream.codec_context
+        self.time_base = stream.time_base
+        self._unit = float(stream.time_base) if stream.time_base is not None else None
+        self.grid = grid
+        self.offset = offset
+        self.first: float | None = None
+        self.last = 0.0
+        self.decoded = 0
+        self._pending: list[_VideoPacket] = []
+        self._pending_bytes = 0
+        self._chain_at: float | None = None
+        """Time of the key frame the decoder's chain starts at (None: no whole chain yet)."""
+        self._hunting = False
+        """A sample is due among the frames the decoder has yet to give: feed on."""
+        self._short_groups = False
+        """The last group of pictures (key frame to key frame) was no longer than an interval."""
+
+    def _time(self, pts: int | None) -> float | None:
+        return None if pts is None or self._unit is None else pts * self._unit
+
+    def read(self, packet: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+        when = self._time(packet.pts)
+        if packet.size == 0:
+            return
+        if self.first is None and when is not None:
+            self.first = when
+        at = None if when is None or self.first is None else when - self.first
+        if at is not None:
+            self.last = max(self.last, at)
+        if packet.is_keyframe and not self._hunting:
+            # What a key frame follows is never needed again. The decoder is not flushed: a key
+            # frame starts afresh, and what it may still hold of the old chain comes out before
+            # it (and is not taken: `_chain_at`), while a flushed decoder would hold the key
+            # frame back until it has seen enough of the frames after it to order them.
+            self._pending, self._pending_bytes = [], 0
+            if at is not None and self._chain_at is not None:
+                self._short_groups = at - self._chain_at <= self.grid.interval + 1e-6
+            self._chain_at = at
+        self._pending.append(packet)
+        self._pending_bytes += packet.size
+        if self._hunting:
+            yield from self._feed()
+            return
+        if at is None:
+            return
+        if self.grid.due(self.offset + at):
+            self._hunting = True
+            if packet.is_keyframe and self._short_groups and len(self._pending) == 1:
+                yield from self._key_alone(packet)
+            else:
+                yield from self._feed()
+        elif self._pending_bytes > MAX_PENDING_BYTES:
+            yield from self._feed()
+
+    def end(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        """The file's end: a sample due among the frames the decoder still holds is drained."""
+        if self._hunting:
+            for frame in self.codec.decode(None):
+                frame.time_base = self.time_base  # a drained frame comes without it
+                yield from self._take(frame)
+        self.codec.flush_buffers()
+
+    def _key_alone(self, key: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+        for frame in self.codec.decode(key):
+            yield from self._take(frame)
+        if self._hunting:
+            for frame in self.codec.decode(None):
+                frame.time_base = self.time_base  # a drained frame comes without it
+                yield from self._take(frame)
+            self.codec.flush_buffers()
+            self._hunting = False
+            self._pending, self._pending_bytes = [key], key.size
+        else:
+            self._pending, self._pending_bytes = [], 0
+
+    def _feed(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        for packet in pending:
+            for frame in self.codec.decode(packet):
+                yield from self._take(frame)
+
+    def _take(self, frame: av.VideoFrame) -> Iterator[tuple[float, av.VideoFrame]]:
+        self.decoded += 1
+        if frame.time is None or self.first is None:
+            return
+        at = frame.time - self.first
+        chain = self._chain_at if self._chain_at is not None else at
+        if self._hunting and self.grid.due(self.offset + at) and at + 1e-6 >= chain:
+            self._hunting = False
+            self.grid.taken(self.offset + at)
+            yield self.offset + at, frame
 
 
 class CaptureSource:

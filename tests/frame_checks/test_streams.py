@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -82,6 +83,53 @@ def test_a_held_picture_re_encoded_at_every_key_frame_is_frozen(
     assert [round(r.at) for r in results] == list(range(0, round(CLIP_SECONDS), 2))
     assert "frozen" in results[-1].active
     assert not any("frozen" in r.active for r in results if r.at <= LIVE_SECONDS)
+
+
+def every_frame_decoded(path: Path, interval: float) -> list[tuple[float, np.ndarray]]:
+    """The samples decoding every frame gives: the first frame at or after each moment."""
+    samples: list[tuple[float, np.ndarray]] = []
+    first: float | None = None
+    next_at = 0.0
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            first = frame.time if first is None else first
+            at = frame.time - first
+            if at + 1e-6 >= next_at:
+                samples.append((at, frame.to_ndarray(format="bgr24")))
+                while next_at <= at + 1e-6:
+                    next_at += interval
+    return samples
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("codec", ["x264", "mpeg4"])
+@pytest.mark.parametrize("gop", [16, 20, 50])
+def test_a_file_decodes_only_the_frames_its_samples_need(
+    codec: str, gop: int, room: np.ndarray, tmp_path: Path
+) -> None:
+    rng = np.random.default_rng(300 + gop)
+    path = encode(
+        tmp_path / f"moving.{codec}.mkv",
+        lambda i: noisy(np.roll(room, 3 * i, axis=1), 2.0, rng),
+        codec=codec,
+        gop=gop,
+    )
+    with FileSource(path) as source:
+        samples = list(source.frames(interval=INTERVAL))
+        decoded = source.decoded
+    expected = every_frame_decoded(path, INTERVAL)
+
+    # the very frames a decode of every frame samples, pixel for pixel
+    assert [sample.at for sample in samples] == pytest.approx([at for at, _ in expected])
+    for sample, (_, image) in zip(samples, expected, strict=True):
+        assert np.array_equal(sample.image, image)
+    frames = round(CLIP_SECONDS * FPS)
+    if gop == round(INTERVAL * FPS):
+        # a key frame on every moment: past the first group, each sample is its key frame alone
+        assert len(samples) <= decoded <= len(samples) + gop
+    else:
+        # rarer key frames: the frames of a group after its last sample are left alone
+        assert len(samples) <= decoded < frames
 
 
 @needs_ffmpeg
