@@ -79,7 +79,7 @@ from numpy.typing import NDArray  # noqa: E402
 
 from frame_checks import Reference, Thresholds, VenueChecker, decode_frame  # noqa: E402
 from frame_checks.judge import FLAGS  # noqa: E402
-from frame_checks.sources import CaptureSource  # noqa: E402
+from frame_checks.sources import FileSource  # noqa: E402
 
 Image = NDArray[np.uint8]
 
@@ -671,7 +671,7 @@ def check_clip(clip: Clip) -> ClipResult:
     fine: list[tuple[float, float]] = []
     samples = 0
     cpu0, wall0 = time.process_time(), time.perf_counter()
-    source = CaptureSource(clip.path, threads=1)
+    source = FileSource(clip.path)
     source.open()
     try:
         for frame in source.frames(interval=INTERVAL):

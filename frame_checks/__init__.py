@@ -16,14 +16,13 @@ from .decode import FrameError, decode_frame, encode_jpeg, read_header
 from .judge import FLAGS, Flag, Hit, ThresholdError, Thresholds
 from .measure import MeasureError, Reference
 from .sampler import Backoff, Sampler
-from .sources import CaptureSource, PushFeed, SourceError, SourceStatus
+from .sources import PushFeed, SourceError, SourceStatus, StreamSource
 from .state import FlagEvent
 from .venue import SampleResult, VenueChecker
 
 __all__ = [
     "FLAGS",
     "Backoff",
-    "CaptureSource",
     "Flag",
     "FlagEvent",
     "FrameError",
@@ -35,6 +34,7 @@ __all__ = [
     "Sampler",
     "SourceError",
     "SourceStatus",
+    "StreamSource",
     "ThresholdError",
     "Thresholds",
     "VenueChecker",

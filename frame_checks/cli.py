@@ -27,7 +27,7 @@ from .audio_source import AudioPushError
 from .decode import JPEG_SIGNATURE, PNG_SIGNATURE, FrameError, decode_frame
 from .judge import Metric, ThresholdError, Thresholds
 from .measure import MeasureError, Reference
-from .sources import CaptureSource, FileSource, SourceError, is_local_file
+from .sources import FileSource, SourceError, StreamSource, is_local_file
 from .venue import SampleResult, VenueChecker
 
 REFERENCE_MAX_PIXELS = 8192 * 8192
@@ -148,11 +148,11 @@ def _samples(
         image = decode_frame(Path(source).read_bytes(), max_pixels=REFERENCE_MAX_PIXELS)
         yield checker.check(image, at=0.0)
         return
-    capture: FileSource | CaptureSource
+    capture: FileSource | StreamSource
     if is_local_file(source):
         capture = FileSource(source)
     else:
-        capture = CaptureSource(source, open_timeout=timeout, read_timeout=timeout)
+        capture = StreamSource(source, open_timeout=timeout, read_timeout=timeout)
     capture.open()
     try:
         for count, frame in enumerate(capture.frames(interval=interval), start=1):

@@ -1,10 +1,10 @@
 """The sampler: one worker thread per venue reads its source, checks a sample every interval
 and reports samples and source status through callbacks.
 
-Invariants: OpenCV work happens only in the workers, never on the caller's thread (an asyncio
-app hands the callbacks' results to its loop with `loop.call_soon_threadsafe`). A worker holds
-at most one frame at a time and never queues samples: a slow callback delays that venue's
-next sample, it does not pile frames up. An unreachable source is reported `offline` and
+Invariants: decoding and OpenCV work happen only in the workers, never on the caller's thread
+(an asyncio app hands the callbacks' results to its loop with `loop.call_soon_threadsafe`). A
+worker holds at most one frame at a time and never queues samples: a slow callback delays
+that venue's next sample, it does not pile frames up. An unreachable source is reported `offline` and
 retried with exponential backoff; `stop()` ends every worker within the sources' read timeout.
 Callbacks run on the worker thread; an exception in a callback is logged, not fatal.
 """
@@ -24,12 +24,12 @@ from .decode import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, FrameError, decode_fr
 from .sources import (
     DEFAULT_OPEN_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
-    CaptureSource,
     FileSource,
     PushFeed,
     SourceError,
     SourceState,
     SourceStatus,
+    StreamSource,
     is_local_file,
 )
 from .venue import SampleResult, VenueChecker
@@ -130,12 +130,12 @@ class _CaptureWorker(_Worker):
         while not self.stopping.is_set():
             self.report("connecting")
             local = is_local_file(self.target)
-            source: FileSource | CaptureSource
+            source: FileSource | StreamSource
             if local:
                 # A file is read at stream time by its own timestamps, not as a live stream.
                 source = FileSource(self.target, loop=self.loop)
             else:
-                source = CaptureSource(
+                source = StreamSource(
                     self.target,
                     open_timeout=self.sampler.open_timeout,
                     read_timeout=self.sampler.read_timeout,

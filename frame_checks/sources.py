@@ -1,12 +1,13 @@
-"""Where a venue's frames come from: a file or a stream URL opened by OpenCV's FFmpeg backend,
-or frames pushed by an external grabber.
+"""Where a venue's frames come from: a file or a stream URL read through PyAV, or frames pushed
+by an external grabber.
 
-Invariants: every blocking call is bounded — opening and reading a capture obey the open and
+Invariants: every blocking call is bounded — opening and reading a stream obey the open and
 read timeouts, waiting for a pushed frame obeys its own timeout — so a source that hangs turns
 into a `SourceError` (the venue is offline), never into a stuck thread. Memory is bounded: a
-capture holds the frame being read, a file at most `MAX_PENDING_BYTES` of coded video besides,
-a push feed only the latest frame pushed; nothing queues.
-Stream time comes from the source's own timestamps when it has them, else from the clock.
+file or a stream holds the frame being sampled and at most `MAX_PENDING_BYTES` of coded video
+besides, a push feed only the latest frame pushed; nothing queues. Files and streams decode
+only the frames their samples need, by one mechanism (`_SampleDecoder`).
+Stream time comes from a file's own timestamps, a stream's arrival on the clock.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal, Protocol, Self
 from urllib.parse import unquote, urlparse, urlsplit, urlunsplit
 
 import av
 import av.error
-import cv2
 import numpy as np
 
 from .decode import DEFAULT_MAX_BYTES, FrameError, read_header
@@ -100,40 +100,55 @@ def local_path(target: str | os.PathLike[str]) -> Path | None:
 
 
 MAX_PENDING_BYTES: Final = 8 << 20
-"""Coded video held back from the decoder, at most: a file with rare key frames is decoded as
-it is read once its chain since the last key frame grows past this."""
+"""Coded video held back from the decoder, at most: a source with rare key frames is decoded
+as it is read once its chain since the last key frame grows past this."""
+
+NETWORK_PROTOCOLS: Final = "tcp,udp,tls,rtp,rtsp,http,https,httpproxy"
+"""The only protocols FFmpeg may open for a stream URL (and for whatever it names inside, such
+as an HLS playlist): never a local file, a pipe or a concatenation of other sources."""
 
 
-class FileSource:
-    """A local video file read at stream time through PyAV: one sample per `interval` of the
-    file's own timeline (its frames' exact timestamps), paced like a live feed when `realtime`,
-    and at its end either starting over (`loop`, the timeline going on) or ending.
+def _image(frame: av.VideoFrame) -> Image:
+    return np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
 
-    Only what a sample needs is decoded: its frame (the first at or after its moment) and the
-    frames it depends on, from the last key frame before it — a key frame on the moment is all
-    it costs. Frames no sample needs are read but neither decoded nor converted; one thread
-    decodes. (In an open group of pictures, the frames shown just before a key frame but coded
-    after it are never a sample: the sample is the key frame, a few frames after its moment.)
-    """
 
-    def __init__(self, target: str | os.PathLike[str], *, loop: bool = False) -> None:
-        path = local_path(target)
-        if path is None:
-            raise SourceError(f"no such file: {os.fspath(target)}")
-        self.path = path
-        self.loop = loop
-        self.decoded = 0
-        """Frames decoded so far (sampled or not), for those who measure the cost."""
+def _reason(error: av.error.FFmpegError | OSError) -> str:
+    """What went wrong, without the file name or URL FFmpeg's message carries."""
+    return error.strerror or type(error).__name__
+
+
+class _ContainerSource:
+    """What a file and a stream share: the PyAV container and the count of decoded frames."""
+
+    def __init__(self) -> None:
         self._container: av.container.InputContainer | None = None
+        self._decoder: _SampleDecoder | None = None
+        self._decoded = 0
+
+    @property
+    def decoded(self) -> int:
+        """Frames decoded so far (sampled or not), for those who measure the cost."""
+        return self._decoded + (self._decoder.decoded if self._decoder else 0)
 
     def open(self) -> None:
+        raise NotImplementedError
+
+    def _open(
+        self,
+        target: str,
+        shown: str,
+        *,
+        options: dict[str, str] | None = None,
+        timeout: tuple[float, float] | None = None,
+    ) -> None:
         try:
-            container = av.open(str(self.path), mode="r")
+            container = av.open(target, mode="r", options=options, timeout=timeout)
         except (av.error.FFmpegError, OSError) as error:
-            raise SourceError(f"cannot open {self.path}: {error}") from None
+            # not `error` itself: FFmpeg's message names the URL, credentials and all
+            raise SourceError(f"cannot open {shown}: {_reason(error)}") from None
         if not container.streams.video:
             container.close()
-            raise SourceError(f"{self.path} has no video stream")
+            raise SourceError(f"{shown} has no video stream")
         self._container = container
 
     def close(self) -> None:
@@ -141,14 +156,47 @@ class FileSource:
             self._container.close()
             self._container = None
 
-    def __enter__(self) -> FileSource:
+    def __enter__(self) -> Self:
         self.open()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _samples(self, interval: float) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _sampled(
+        self, decoder: _SampleDecoder, stop: threading.Event
+    ) -> Iterator[tuple[float, av.VideoFrame]]:
+        self._decoder = decoder
+        try:
+            yield from decoder.samples(stop)
+        finally:
+            self._decoded += decoder.decoded
+            self._decoder = None
+
+
+class FileSource(_ContainerSource):
+    """A local video file read at stream time through PyAV: one sample per `interval` of the
+    file's own timeline (its frames' exact timestamps), paced like a live feed when `realtime`,
+    and at its end either starting over (`loop`, the timeline going on) or ending.
+
+    Only what a sample needs is decoded (`_SampleDecoder`): its frame (the first at or after
+    its moment) and the frames it depends on, from the last key frame before it — a key frame
+    on the moment is all it costs."""
+
+    def __init__(self, target: str | os.PathLike[str], *, loop: bool = False) -> None:
+        path = local_path(target)
+        if path is None:
+            raise SourceError(f"no such file: {os.fspath(target)}")
+        super().__init__()
+        self.path = path
+        self.loop = loop
+
+    def open(self) -> None:
+        self._open(str(self.path), str(self.path))
+
+    def _samples(
+        self, interval: float, stop: threading.Event
+    ) -> Iterator[tuple[float, av.VideoFrame]]:
         """(time on the file's timeline from its first frame, frame) of every sample, over
         every pass."""
         offset = 0.0
@@ -159,18 +207,14 @@ class FileSource:
                 return
             stream = container.streams.video[0]
             step = 1.0 / float(stream.average_rate) if stream.average_rate else 0.04
-            one_pass = _Pass(stream, grid, offset)
+            timeline = _FileTimeline(offset)
             try:
-                for packet in container.demux(stream):
-                    yield from one_pass.read(packet)
-                yield from one_pass.end()
+                yield from self._sampled(_SampleDecoder(container, grid, timeline), stop)
             except av.error.FFmpegError as error:
                 raise SourceError(f"cannot decode {self.path}: {error}") from None
-            finally:
-                self.decoded += one_pass.decoded
-            if not self.loop or one_pass.first is None:
+            if not self.loop or timeline.first is None or stop.is_set():
                 return
-            offset += one_pass.last + step
+            offset += timeline.last + step
             try:
                 container.seek(0)
             except av.error.FFmpegError:
@@ -188,15 +232,81 @@ class FileSource:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
         started = time.monotonic()
-        for at, frame in self._samples(interval):
+        for at, frame in self._samples(interval, stop):
             if stop.is_set():
                 return
             if realtime:
                 ahead = at - (time.monotonic() - started)
                 if ahead > 0 and stop.wait(ahead):
                     return
-            image = np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
-            yield SourceFrame(image=image, at=at, pts=at)
+            yield SourceFrame(image=_image(frame), at=at, pts=at)
+
+
+class StreamSource(_ContainerSource):
+    """A stream URL (RTSP, HTTP MJPEG or MPEG-TS, UDP…) read through PyAV as it arrives: one
+    sample per `interval` of the clock, decoding only what the samples need, as a file does
+    (`_SampleDecoder`). RTSP is asked over TCP. Opening obeys `open_timeout`; each read obeys
+    `read_timeout` (PyAV's interrupt, and the protocols' own `rw_timeout`/`timeout`), so a
+    source that stops sending is a `SourceError` within it."""
+
+    def __init__(
+        self,
+        target: str | os.PathLike[str],
+        *,
+        open_timeout: float = DEFAULT_OPEN_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+    ) -> None:
+        super().__init__()
+        self.target = os.fspath(target)
+        self.shown = redacted_url(self.target)  # what messages say: no credentials
+        self.open_timeout = open_timeout
+        self.read_timeout = read_timeout
+
+    def _options(self) -> dict[str, str]:
+        microseconds = str(max(1, round(self.read_timeout * 1_000_000)))
+        options = {
+            "protocol_whitelist": NETWORK_PROTOCOLS,
+            "rw_timeout": microseconds,
+            "timeout": microseconds,  # the socket's reads (RTSP, HTTP, TCP, UDP)
+        }
+        if urlsplit(self.target).scheme.lower() in ("rtsp", "rtsps"):
+            options["rtsp_transport"] = "tcp"
+        return options
+
+    def open(self) -> None:
+        if "://" not in self.target:
+            raise SourceError(f"no such file: {self.shown}")
+        self._open(
+            self.target,
+            self.shown,
+            options=self._options(),
+            timeout=(self.open_timeout, self.read_timeout),
+        )
+
+    def frames(
+        self,
+        *,
+        interval: float,
+        realtime: bool = False,
+        stop: threading.Event | None = None,
+    ) -> Iterator[SourceFrame]:
+        """Samples as the stream comes (`realtime` changes nothing: it comes at its own pace),
+        `at` on the clock from the first read, `pts` the stream's own timestamp when its
+        timestamps advance (a repeated one means a repeated frame); the stream's end ends
+        them, a read failure or timeout is an error."""
+        container = self._container
+        if container is None:
+            raise SourceError("the source is not open")
+        stop = stop or threading.Event()
+        timeline = _ArrivalTimeline()
+        grid = _Grid(interval, lead=interval / 2)
+        try:
+            for at, frame in self._sampled(_SampleDecoder(container, grid, timeline), stop):
+                yield SourceFrame(image=_image(frame), at=at, pts=timeline.pts(frame))
+        except av.error.FFmpegError as error:
+            if not stop.is_set():
+                reason = "timed out" if isinstance(error, av.error.ExitError) else _reason(error)
+                raise SourceError(f"no frame from {self.shown} ({reason})") from None
 
 
 if TYPE_CHECKING:
@@ -204,72 +314,157 @@ if TYPE_CHECKING:
 
 
 class _Grid:
-    """The moments samples are due: 0, interval, 2 × interval… of the timeline; a sample at
-    `at` settles every moment up to it."""
+    """The moments samples are due: 0, interval, 2 × interval… of the timeline.
 
-    def __init__(self, interval: float) -> None:
+    Exact (`lead` 0, a file): a sample is the first frame at or after its moment and settles
+    every moment up to it. With a `lead` (a stream, where frames come when they come), a key
+    frame may serve a moment from `lead` before it, and a sample settles its own moment and
+    those more than `lead` before it: samples keep one interval apart however the key frames'
+    arrival jitters about a moment."""
+
+    def __init__(self, interval: float, *, lead: float = 0.0) -> None:
         self.interval = interval
+        self.lead = lead
         self.next_at = 0.0
 
-    def due(self, at: float) -> bool:
-        return at + 1e-6 >= self.next_at
+    def due(self, at: float, *, key: bool = False) -> bool:
+        return at + 1e-6 + (self.lead if key else 0.0) >= self.next_at
 
     def taken(self, at: float) -> None:
-        while self.next_at <= at + 1e-6:
+        self.next_at += self.interval
+        while self.next_at + self.lead <= at + 1e-6:
             self.next_at += self.interval
 
 
-class _Pass:
-    """One pass over a file's video packets, decoding only what the samples need.
+class _FileTimeline:
+    """A file's timeline: its frames' timestamps from its first frame, after `offset` (the
+    passes before this one)."""
+
+    def __init__(self, offset: float) -> None:
+        self.offset = offset
+        self.first: float | None = None
+        self.last = 0.0
+
+    def packet_moment(self, when: float | None) -> float | None:
+        if when is None:
+            return None
+        if self.first is None:
+            self.first = when
+        self.last = max(self.last, when - self.first)
+        return self.offset + when - self.first
+
+    def frame_moment(self, when: float | None) -> float | None:
+        return None if when is None or self.first is None else self.offset + when - self.first
+
+
+class _ArrivalTimeline:
+    """A live stream's timeline: the clock from the first read. A packet's moment is when it
+    came, and so is its frame's (a frame decoded later, or decoded again, is not a newer one);
+    a frame whose packet is not known (no timestamps) comes at the clock's moment. The stream's
+    own timestamps are kept as `pts` once the first few advance."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self._probe: list[float] = []
+        self.timed = False
+        self._arrivals: dict[float, float] = {}
+        """Stream time → moment of the latest packets, at most `_ARRIVALS_KEPT`."""
+
+    def packet_moment(self, when: float | None) -> float:
+        now = time.monotonic() - self.started
+        if when is not None:
+            if len(self._probe) < _TIMESTAMP_PROBE_FRAMES:
+                self._probe.append(when)
+                self.timed = len(self._probe) == _TIMESTAMP_PROBE_FRAMES and (
+                    max(self._probe) > min(self._probe)
+                )
+            self._arrivals[round(when, 6)] = now
+            if len(self._arrivals) > _ARRIVALS_KEPT:
+                del self._arrivals[next(iter(self._arrivals))]
+        return now
+
+    def frame_moment(self, when: float | None) -> float:
+        came = None if when is None else self._arrivals.get(round(when, 6))
+        return time.monotonic() - self.started if came is None else came
+
+    def pts(self, frame: av.VideoFrame) -> float | None:
+        when = frame.time
+        return when if self.timed and when is not None and math.isfinite(when) else None
+
+
+_ARRIVALS_KEPT: Final = 1024
+
+
+class _Timeline(Protocol):
+    def packet_moment(self, when: float | None) -> float | None: ...
+
+    def frame_moment(self, when: float | None) -> float | None: ...
+
+
+class _SampleDecoder:
+    """Reads a container's video packets and decodes only the frames its samples need — the
+    one mechanism of files and streams; the timeline says when a packet or frame comes (the
+    file's timestamps, or the clock as a stream arrives), the grid when a sample is due.
 
     The packets since the last key frame are held back (`pending`); they reach the decoder only
     when a sample needs a frame of theirs — or when they grow past `MAX_PENDING_BYTES` — and are
     dropped, undecoded, when the next key frame comes first. Once fed, the decoder is fed every
     packet up to the sampled frame (its delay and the B-frames' reordering included), so the
     chain it holds stays whole and a later sample in the same group continues from there.
-    A key frame that is itself the sample, in a file whose key frames come at least once per
+    A key frame that is itself the sample, in a stream whose key frames come at least once per
     interval, is drained out of the decoder at once instead (no frame after it decoded); the
-    key frame stays held back in case a sample still needs its group."""
+    key frame stays held back in case a sample still needs its group. A frame shown before the
+    key frame its chain starts at (an open group's leading frames) is never a sample: the
+    frames it refers to were not decoded. One thread decodes."""
 
-    def __init__(self, stream: av.video.stream.VideoStream, grid: _Grid, offset: float) -> None:
-        self.codec = stream.codec_context
-        self.time_base = stream.time_base
-        self._unit = float(stream.time_base) if stream.time_base is not None else None
+    def __init__(
+        self, container: av.container.InputContainer, grid: _Grid, timeline: _Timeline
+    ) -> None:
+        self.container = container
+        self.stream = container.streams.video[0]
+        self.codec = self.stream.codec_context
+        self.time_base = self.stream.time_base
+        self._unit = float(self.time_base) if self.time_base is not None else None
         self.grid = grid
-        self.offset = offset
-        self.first: float | None = None
-        self.last = 0.0
+        self.timeline = timeline
         self.decoded = 0
         self._pending: list[_VideoPacket] = []
         self._pending_bytes = 0
-        self._chain_at: float | None = None
-        """Time of the key frame the decoder's chain starts at (None: no whole chain yet)."""
+        self._keyed = False
+        self._chain_from: float | None = None
+        """Stream time of the key frame the decoder's chain starts at (None: not known)."""
         self._hunting = False
         """A sample is due among the frames the decoder has yet to give: feed on."""
         self._short_groups = False
         """The last group of pictures (key frame to key frame) was no longer than an interval."""
 
+    def samples(self, stop: threading.Event) -> Iterator[tuple[float, av.VideoFrame]]:
+        """(moment, frame) of every sample until the container ends or `stop` is set (looked
+        at between packets: a read waits at most the container's read timeout)."""
+        for packet in self.container.demux(self.stream):
+            if stop.is_set():
+                return
+            yield from self._read(packet)
+        yield from self._end()
+
     def _time(self, pts: int | None) -> float | None:
         return None if pts is None or self._unit is None else pts * self._unit
 
-    def read(self, packet: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _read(self, packet: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+        if packet.size == 0 or not (self._keyed or packet.is_keyframe):
+            return  # nothing before the first key frame decodes whole (a stream joined midway)
+        self._keyed = True
         when = self._time(packet.pts)
-        if packet.size == 0:
-            return
-        if self.first is None and when is not None:
-            self.first = when
-        at = None if when is None or self.first is None else when - self.first
-        if at is not None:
-            self.last = max(self.last, at)
+        at = self.timeline.packet_moment(when)
         if packet.is_keyframe and not self._hunting:
             # What a key frame follows is never needed again. The decoder is not flushed: a key
             # frame starts afresh, and what it may still hold of the old chain comes out before
-            # it (and is not taken: `_chain_at`), while a flushed decoder would hold the key
+            # it (and is not taken: `_chain_from`), while a flushed decoder would hold the key
             # frame back until it has seen enough of the frames after it to order them.
             self._pending, self._pending_bytes = [], 0
-            if at is not None and self._chain_at is not None:
-                self._short_groups = at - self._chain_at <= self.grid.interval + 1e-6
-            self._chain_at = at
+            if when is not None and self._chain_from is not None:
+                self._short_groups = when - self._chain_from <= self.grid.interval + 1e-6
+            self._chain_from = when
         self._pending.append(packet)
         self._pending_bytes += packet.size
         if self._hunting:
@@ -277,30 +472,34 @@ class _Pass:
             return
         if at is None:
             return
-        if self.grid.due(self.offset + at):
+        key = bool(packet.is_keyframe)
+        # A stream whose key frames come at least once per interval waits for the next one.
+        waits = self.grid.lead > 0 and self._short_groups and not key
+        if self.grid.due(at, key=key) and not waits:
             self._hunting = True
-            if packet.is_keyframe and self._short_groups and len(self._pending) == 1:
+            if key and self._short_groups and len(self._pending) == 1:
                 yield from self._key_alone(packet)
             else:
                 yield from self._feed()
         elif self._pending_bytes > MAX_PENDING_BYTES:
             yield from self._feed()
 
-    def end(self) -> Iterator[tuple[float, av.VideoFrame]]:
-        """The file's end: a sample due among the frames the decoder still holds is drained."""
+    def _end(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        """The end: a sample due among the frames the decoder still holds is drained."""
         if self._hunting:
-            for frame in self.codec.decode(None):
-                frame.time_base = self.time_base  # a drained frame comes without it
-                yield from self._take(frame)
+            yield from self._drain()
         self.codec.flush_buffers()
+
+    def _drain(self) -> Iterator[tuple[float, av.VideoFrame]]:
+        for frame in self.codec.decode(None):
+            frame.time_base = self.time_base  # a drained frame comes without it
+            yield from self._take(frame)
 
     def _key_alone(self, key: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
         for frame in self.codec.decode(key):
             yield from self._take(frame)
         if self._hunting:
-            for frame in self.codec.decode(None):
-                frame.time_base = self.time_base  # a drained frame comes without it
-                yield from self._take(frame)
+            yield from self._drain()
             self.codec.flush_buffers()
             self._hunting = False
             self._pending, self._pending_bytes = [key], key.size
@@ -315,127 +514,15 @@ class _Pass:
 
     def _take(self, frame: av.VideoFrame) -> Iterator[tuple[float, av.VideoFrame]]:
         self.decoded += 1
-        if frame.time is None or self.first is None:
+        when = frame.time
+        at = self.timeline.frame_moment(when)
+        if at is None or not self._hunting or not self.grid.due(at, key=frame.key_frame):
             return
-        at = frame.time - self.first
-        chain = self._chain_at if self._chain_at is not None else at
-        if self._hunting and self.grid.due(self.offset + at) and at + 1e-6 >= chain:
-            self._hunting = False
-            self.grid.taken(self.offset + at)
-            yield self.offset + at, frame
-
-
-class CaptureSource:
-    """A file path or a URL (HTTP MJPEG, RTSP, …) read through `cv2.VideoCapture(…, CAP_FFMPEG)`."""
-
-    def __init__(
-        self,
-        target: str | os.PathLike[str],
-        *,
-        open_timeout: float = DEFAULT_OPEN_TIMEOUT,
-        read_timeout: float = DEFAULT_READ_TIMEOUT,
-        threads: int | None = None,
-    ) -> None:
-        self.target = os.fspath(target)
-        self.shown = redacted_url(self.target)  # what messages say: no credentials
-        self.open_timeout = open_timeout
-        self.read_timeout = read_timeout
-        self.threads = threads
-        self.is_file = is_local_file(self.target)
-        self._capture: cv2.VideoCapture | None = None
-
-    def open(self) -> None:
-        if not self.is_file and "://" not in self.target:
-            raise SourceError(f"no such file: {self.shown}")
-        params = [
-            cv2.CAP_PROP_OPEN_TIMEOUT_MSEC,
-            max(1, round(self.open_timeout * 1000)),
-            cv2.CAP_PROP_READ_TIMEOUT_MSEC,
-            max(1, round(self.read_timeout * 1000)),
-        ]
-        if self.threads is not None:
-            params += [cv2.CAP_PROP_N_THREADS, self.threads]
-        try:
-            capture = cv2.VideoCapture(self.target, cv2.CAP_FFMPEG, params)
-        except cv2.error as error:
-            raise SourceError(f"cannot open {self.shown}: {error}") from None
-        if not capture.isOpened():
-            capture.release()
-            raise SourceError(f"cannot open {self.shown}")
-        self._capture = capture
-
-    def close(self) -> None:
-        if self._capture is not None:
-            self._capture.release()
-            self._capture = None
-
-    def __enter__(self) -> CaptureSource:
-        self.open()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
-    def frames(
-        self,
-        *,
-        interval: float,
-        realtime: bool = False,
-        stop: threading.Event | None = None,
-    ) -> Iterator[SourceFrame]:
-        """Every frame is grabbed (so a live stream never lags) and one per `interval` seconds
-        is decoded and yielded. A file is sampled by its own timestamps — as fast as it decodes,
-        or with `realtime` at its own pace like a live feed — and ends at its end. A live
-        stream is sampled by the clock and carries its timestamps as `pts` when it has any (a
-        repeated one means a repeated frame); a read failure or timeout is an error."""
-        capture = self._capture
-        if capture is None:
-            raise SourceError("the source is not open")
-        stop = stop or threading.Event()
-        started = time.monotonic()
-        next_at: float | None = None
-        timed = self.is_file
-        probe: list[float] = []
-        while not stop.is_set():
-            try:
-                grabbed = capture.grab()
-            except cv2.error as error:
-                raise SourceError(f"cannot read {self.shown}: {error}") from None
-            if not grabbed:
-                if self.is_file:
-                    return
-                raise SourceError(f"no frame from {self.shown} (stream ended or timed out)")
-            position = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
-            if self.is_file:
-                at = position
-            else:
-                at = time.monotonic() - started
-                if len(probe) < _TIMESTAMP_PROBE_FRAMES:
-                    probe.append(position)
-                    timed = len(probe) == _TIMESTAMP_PROBE_FRAMES and max(probe) > min(probe)
-            if next_at is None:
-                next_at = at
-            if at + 1e-6 < next_at:
-                continue
-            while next_at <= at + 1e-6:
-                next_at += interval
-            if realtime and self.is_file:
-                ahead = at - (time.monotonic() - started)
-                if ahead > 0 and stop.wait(ahead):
-                    return
-            try:
-                ok, image = capture.retrieve()
-            except cv2.error as error:
-                raise SourceError(f"cannot decode a frame of {self.shown}: {error}") from None
-            if not ok or image is None:
-                if self.is_file:
-                    return
-                raise SourceError(f"cannot decode a frame of {self.shown}")
-            yield SourceFrame(
-                image=np.asarray(image, dtype=np.uint8),
-                at=at,
-                pts=position if timed and math.isfinite(position) else None,
-            )
+        if when is not None and self._chain_from is not None and when + 1e-6 < self._chain_from:
+            return
+        self._hunting = False
+        self.grid.taken(at)
+        yield at, frame
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -1,14 +1,19 @@
-"""Synthetic and real frames for the frame-check tests, and the camera that degrades them."""
+"""Synthetic and real frames for the frame-check tests, the camera that degrades them, and a
+recorder of what a sampler reports."""
 
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable
 from functools import cache
 
 import cv2
 import numpy as np
 import pytest
 from numpy.typing import NDArray
+
+from frame_checks import SampleResult, SourceStatus
 
 Image = NDArray[np.uint8]
 
@@ -112,3 +117,31 @@ def real_world(name: str, size: tuple[int, int] = (960, 540)) -> Image:
 
 
 REAL_PICTURES = ("astronaut", "coffee", "camera", "chelsea")
+
+
+WAIT = 20.0  # generous upper bound for a condition to come true; no test relies on timing
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.samples: list[tuple[str, SampleResult]] = []
+        self.statuses: list[tuple[str, SourceStatus]] = []
+        self._changed = threading.Condition()
+
+    def on_sample(self, venue: str, result: SampleResult) -> None:
+        with self._changed:
+            self.samples.append((venue, result))
+            self._changed.notify_all()
+
+    def on_status(self, venue: str, status: SourceStatus) -> None:
+        with self._changed:
+            self.statuses.append((venue, status))
+            self._changed.notify_all()
+
+    def states(self) -> list[str]:
+        with self._changed:
+            return [status.state for _, status in self.statuses]
+
+    def wait_for(self, condition: Callable[[], bool]) -> bool:
+        with self._changed:
+            return self._changed.wait_for(condition, timeout=WAIT)

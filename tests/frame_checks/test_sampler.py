@@ -4,44 +4,17 @@ from __future__ import annotations
 
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
-from frame_checks import Backoff, FrameError, PushFeed, Sampler, SampleResult, SourceStatus
-from frame_checks.sources import CaptureSource, SourceError
+from frame_checks import Backoff, FrameError, PushFeed, Sampler, SourceStatus
+from frame_checks.sources import FileSource, SourceError, StreamSource
 
-from .support import jpeg_bytes, png_bytes, scene
-
-WAIT = 20.0  # generous upper bound for a condition to come true; no test relies on timing
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.samples: list[tuple[str, SampleResult]] = []
-        self.statuses: list[tuple[str, SourceStatus]] = []
-        self._changed = threading.Condition()
-
-    def on_sample(self, venue: str, result: SampleResult) -> None:
-        with self._changed:
-            self.samples.append((venue, result))
-            self._changed.notify_all()
-
-    def on_status(self, venue: str, status: SourceStatus) -> None:
-        with self._changed:
-            self.statuses.append((venue, status))
-            self._changed.notify_all()
-
-    def states(self) -> list[str]:
-        with self._changed:
-            return [status.state for _, status in self.statuses]
-
-    def wait_for(self, condition: Callable[[], bool]) -> bool:
-        with self._changed:
-            return self._changed.wait_for(condition, timeout=WAIT)
+from .support import WAIT, Recorder, jpeg_bytes, png_bytes, scene
 
 
 @pytest.fixture
@@ -72,7 +45,7 @@ def write_clip(path: Path, seconds: float, fps: int = 10) -> Path:
 
 
 def test_a_file_is_sampled_by_its_own_timestamps(tmp_path: Path) -> None:
-    with CaptureSource(write_clip(tmp_path / "clip.avi", 3.0)) as source:
+    with FileSource(write_clip(tmp_path / "clip.avi", 3.0)) as source:
         frames = list(source.frames(interval=1.0))
 
     assert [frame.at for frame in frames] == pytest.approx([0.0, 1.0, 2.0])
@@ -253,18 +226,20 @@ def test_reconnection_backs_off_exponentially_up_to_a_cap() -> None:
     assert delays.next() == 1.0
 
 
-def test_a_capture_that_cannot_open_raises_a_source_error(tmp_path: Path) -> None:
+def test_a_source_that_cannot_open_raises_a_source_error(tmp_path: Path) -> None:
     junk = tmp_path / "junk.mp4"
     junk.write_bytes(b"\x00" * 100)
 
     with pytest.raises(SourceError):
-        CaptureSource(junk).open()
+        FileSource(junk).open()
     with pytest.raises(SourceError):
-        CaptureSource("no-such-thing").open()
+        StreamSource("no-such-thing").open()
+    with pytest.raises(SourceError, match="no such file"):
+        FileSource("no-such-thing")
 
 
 def test_the_frames_of_a_source_are_not_queued(tmp_path: Path) -> None:
-    with CaptureSource(write_clip(tmp_path / "clip.avi", 2.0)) as source:
+    with FileSource(write_clip(tmp_path / "clip.avi", 2.0)) as source:
         frames = source.frames(interval=0.5)
         first = next(frames)
         second = next(frames)

@@ -4,6 +4,8 @@ under a configured folder), and camera credentials never shown to anyone or writ
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from app.db.engine import Database
 from app.db.tables import VenueSource
 from app.services.frame_watch import FrameWatch
 from app.settings import Settings
-from frame_checks.sources import CaptureSource, SourceError, redacted_url
+from frame_checks.sources import FileSource, SourceError, StreamSource, redacted_url
 
 from .conftest import OWN_UNIT, World
 
@@ -155,7 +157,20 @@ def test_source_errors_never_carry_the_credentials() -> None:
     assert redacted_url(f"http://h/x?user=u&password={SECRET}&ch=2") == (
         "http://h/x?user=***&password=***&ch=2"
     )
-    source = CaptureSource(f"rtsp://u:{SECRET}@127.0.0.1:9/x", open_timeout=0.2, read_timeout=0.2)
+    source = StreamSource(f"rtsp://u:{SECRET}@127.0.0.1:9/x", open_timeout=0.2, read_timeout=0.2)
     with pytest.raises(SourceError) as failed:
         source.open()
     assert SECRET not in str(failed.value)
+
+
+
+@pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
+def test_a_stream_is_never_read_from_a_local_file(tmp_path: Path) -> None:
+    clip = tmp_path / "clip.ts"
+    command = ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x36", "-t", "1"]
+    subprocess.run([*command, str(clip)], check=True, timeout=60)
+    with FileSource(clip.as_uri()):
+        pass  # a file source may read it
+    # FFmpeg opens only network protocols for a stream, whatever its URL or what it names
+    with pytest.raises(SourceError):
+        StreamSource(clip.as_uri(), open_timeout=1.0).open()
