@@ -3,7 +3,7 @@ pinned to one core — the sampler the app runs (`vcwatch sampler`), beside FFmp
 same work on the same files.
 
     python benchmarks/province.py [--venues 100] [--seconds 60] [--height 360|720|1080]
-                                  [--key-seconds 2] [--clips 2] [--quick]
+                                  [--key-seconds 2] [--clips 2] [--quick] [--live]
 
 Material (made in a temporary folder, deleted at the end): a few distinct clips of real footage
 with speech — OpenCV's `vtest.avi` (Debian's `opencv-doc`) seen as a 16:9 camera
@@ -26,9 +26,14 @@ state, once every venue has started), and the CPU split into decode (PyAV, conve
 the whole core is needed and 99% of the samples and windows come on time in steady state. Other
 work on the machine competes for the core: a run that got too little of it says so.
 
-Files are what this measures: `FileSource` decodes only the frames its samples need (with key frames
-on the sample moments — every 2 s or 1 s — each sample is one key frame alone). A live stream read through OpenCV
-(`CaptureSource`) decodes every frame — the "every frame" baselines show what that costs.
+Files are what this measures by default: `FileSource` decodes only the frames its samples need
+(with key frames on the sample moments — every 2 s or 1 s — each sample is one key frame alone).
+With `--live` the venues' video comes as live streams instead: one FFmpeg per clip (`-re`, on
+the other cores) sends it as MPEG-TS over localhost UDP to every venue's own port, and the
+sampler reads them as it would cameras (`StreamSource`, paced by their arrival, decoding only
+what the samples need by the same mechanism); the sound is still read from the files. A
+venue's video moments then count from its stream's first sample (opening a stream takes its
+probing), and the "every frame" baselines show what decoding every frame would cost.
 
 The baseline, on the same files in the same run, is FFmpeg (`-threads 1`) doing the equivalent
 work per venue: decoding the video, one frame per 2 s through `signalstats`, `blackdetect` and
@@ -47,6 +52,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUM
 import argparse  # noqa: E402
 import math  # noqa: E402
 import resource  # noqa: E402
+import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -161,7 +167,7 @@ class Venue:
     checker: TimedChecker | None = None
     listener: TimedListener | None = None
     lateness: list[tuple[float, float]] = field(default_factory=list)
-    """(moment on the clock, how late the sample came) of every video sample."""
+    """(moment on the clock, how late the sample came) of every video sample (after the run)."""
     heard_lateness: list[tuple[float, float]] = field(default_factory=list)
     """The same for every audio window (its moment: its end)."""
     seen: float = 0.0
@@ -169,6 +175,14 @@ class Venue:
     heard_to: float = 0.0
     """Stream time the judged sound reached."""
     jpeg_cpu: float = 0.0
+    video: str = ""
+    """Where its video comes from: the clip, or the URL of its live stream."""
+    video_started: float = 0.0
+    """When its video's timeline started: `started` for a file; for a live stream (whose
+    timeline starts once it is open) the earliest its samples allow — none came before its
+    moment: the least of (when it came − its moment)."""
+    delivered: list[tuple[float, float]] = field(default_factory=list)
+    """(when it came, its moment on the stream's timeline) of every video sample."""
     video_thread: int | None = None
     audio_thread: int | None = None
     offline: list[str] = field(default_factory=list)
@@ -200,9 +214,24 @@ def thread_cpu(native_id: int | None) -> float:
 
 
 def run_pipeline(
-    clips: Sequence[Path], reference: Reference, *, venues: int, seconds: float, folder: Path
+    clips: Sequence[Path],
+    reference: Reference,
+    *,
+    venues: int,
+    seconds: float,
+    folder: Path,
+    streams: Sequence[str] = (),
 ) -> PipelineRun:
-    places = [Venue(f"V{number:03d}", clips[number % len(clips)]) for number in range(venues)]
+    """The sampler at work for `seconds`; the venues' video comes from `streams` (one URL per
+    venue) when given, else from their clips."""
+    places = [
+        Venue(
+            f"V{number:03d}",
+            clips[number % len(clips)],
+            video=streams[number] if streams else str(clips[number % len(clips)]),
+        )
+        for number in range(venues)
+    ]
     by_code = {venue.code: venue for venue in places}
     samples_folder = folder / "samples"
     samples_folder.mkdir()
@@ -213,8 +242,7 @@ def run_pipeline(
             return
         venue = by_code[code]
         venue.video_thread = threading.get_native_id()
-        moment = venue.started + result.at
-        venue.lateness.append((moment, time.monotonic() - moment))
+        venue.delivered.append((time.monotonic(), result.at))
         venue.seen = result.at + INTERVAL
         started = time.thread_time()
         if result.frame is not None:  # what the app's callback does: keep the sample's JPEG
@@ -257,8 +285,8 @@ def run_pipeline(
         time.sleep(max(0.0, due - time.monotonic()))
         if time.monotonic() > wall0 + seconds / 2:
             break  # starved: the venues not started by half time are left out (and reported)
-        venue.started = time.monotonic()
-        sampler.watch(venue.code, venue.clip, interval=INTERVAL, checker=venue.checker)
+        venue.started = venue.video_started = time.monotonic()
+        sampler.watch(venue.code, venue.video, interval=INTERVAL, checker=venue.checker)
         listener.listen(venue.code, venue.clip, checker=venue.listener)
     time.sleep(max(0.0, wall0 + seconds - time.monotonic()))
     over.set()
@@ -277,7 +305,44 @@ def run_pipeline(
     )
     sampler.stop(timeout=15.0)
     listener.stop()
+    for venue in places:
+        if streams and venue.delivered:
+            venue.video_started = min(came - at for came, at in venue.delivered)
+        venue.lateness = [
+            (venue.video_started + at, came - venue.video_started - at)
+            for came, at in venue.delivered
+        ]
     return run
+
+
+# -- live streams ------------------------------------------------------------------------------
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve_live(
+    clips: Sequence[Path], venues: int
+) -> tuple[list[str], list[subprocess.Popen[bytes]]]:
+    """Every venue's video as a live MPEG-TS stream over localhost UDP: one FFmpeg per clip
+    sending it at its own pace, in a loop, to the ports of the venues that read that clip
+    (the tee muxer). The senders run on the cores the measured process does not."""
+    streams = [f"udp://127.0.0.1:{free_udp_port()}" for _ in range(venues)]
+    others = set(os.sched_getaffinity(0)) - {CORE} or {CORE}
+    senders: list[subprocess.Popen[bytes]] = []
+    for index, clip in enumerate(clips):
+        outputs = "|".join(f"[f=mpegts]{url}" for url in streams[index :: len(clips)])
+        command = [
+            "ffmpeg", "-v", "quiet", "-re", "-stream_loop", "-1", "-i", str(clip),
+            "-map", "0:v", "-c", "copy", "-f", "tee", outputs,
+        ]  # fmt: skip
+        sender = subprocess.Popen(command, stdin=subprocess.DEVNULL)
+        os.sched_setaffinity(sender.pid, others)
+        senders.append(sender)
+    return streams, senders
 
 
 # -- baselines -----------------------------------------------------------------------------------
@@ -351,14 +416,15 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
         )
     end = run.started + run.wall
     # Steady state: the moments after every venue has started and had an interval to settle.
-    steady = max(v.started for v in places) + INTERVAL
+    steady = max(max(v.started, v.video_started) for v in places) + INTERVAL
 
-    def due_between(step: float, first: int, start: float) -> int:
+    def due_between(step: float, first: int, start: float, *, video: bool = False) -> int:
         """Moments `step` apart (from the `first`-th) of every venue between `start` and the end."""
         total = 0
         for v in places:
-            lowest = max(first, math.ceil((start - v.started) / step - 1e-9))
-            total += max(0, math.floor((end - v.started) / step) - lowest + 1)
+            origin = v.video_started if video else v.started
+            lowest = max(first, math.ceil((start - origin) / step - 1e-9))
+            total += max(0, math.floor((end - origin) / step) - lowest + 1)
         return total
 
     def summary(name: str, found: list[tuple[float, float]], due: int, since: float) -> float:
@@ -393,10 +459,14 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
         f"of CPU, {share:.1%} of the core"
     )
     print("whole run, from the first venue's start:")
-    summary("video samples", lateness, due_between(INTERVAL, 0, run.started), run.started)
+    summary(
+        "video samples", lateness, due_between(INTERVAL, 0, run.started, video=True), run.started
+    )
     summary("audio windows (1 s)", heard, due_between(1.0, 1, run.started), run.started)
     print(f"steady state, the moments from {steady - run.started:.1f} s on (every venue started):")
-    video_ok = summary("video samples", lateness, due_between(INTERVAL, 0, steady), steady)
+    video_ok = summary(
+        "video samples", lateness, due_between(INTERVAL, 0, steady, video=True), steady
+    )
     audio_ok = summary("audio windows (1 s)", heard, due_between(1.0, 1, steady), steady)
     offline = [f"{v.code}: {d}" for v in places for d in v.offline]
     if offline:
@@ -465,6 +535,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--clips", type=int, default=2, help="distinct clips (default 2)")
     parser.add_argument("--quick", action="store_true", help="15 s run, 2 clips")
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="the video as live streams: the clips sent by FFmpeg over localhost UDP",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.clips = min(args.seconds, 15.0), 2
@@ -509,9 +584,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, way, keys in ways
         }
         print(f"baselines measured ({time.monotonic() - started:.0f} s)", flush=True)
-        run = run_pipeline(
-            clips, reference, venues=args.venues, seconds=args.seconds, folder=folder
-        )
+        streams, senders = serve_live(clips, args.venues) if args.live else ([], [])
+        if senders:
+            print(f"video: live, {len(streams)} MPEG-TS streams over localhost UDP")
+        try:
+            run = run_pipeline(
+                clips,
+                reference,
+                venues=args.venues,
+                seconds=args.seconds,
+                folder=folder,
+                streams=streams,
+            )
+        finally:
+            for sender in senders:
+                sender.kill()
+                sender.wait()
     return 0 if report(run, baselines, venues=args.venues) else 1
 
 
