@@ -318,10 +318,21 @@ def run_pipeline(
 # -- live streams ------------------------------------------------------------------------------
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_udp_ports(count: int) -> list[int]:
+    """Free UDP ports below the range the system hands out, so that no sender's own socket
+    takes one before its venue binds it."""
+    lowest = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    ports: list[int] = []
+    for port in range(lowest - 1, 1024, -1):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        ports.append(port)
+        if len(ports) == count:
+            return ports
+    raise RuntimeError("not enough free UDP ports")
 
 
 def serve_live(
@@ -330,7 +341,7 @@ def serve_live(
     """Every venue's video as a live MPEG-TS stream over localhost UDP: one FFmpeg per clip
     sending it at its own pace, in a loop, to the ports of the venues that read that clip
     (the tee muxer). The senders run on the cores the measured process does not."""
-    streams = [f"udp://127.0.0.1:{free_udp_port()}" for _ in range(venues)]
+    streams = [f"udp://127.0.0.1:{port}" for port in free_udp_ports(venues)]
     others = set(os.sched_getaffinity(0)) - {CORE} or {CORE}
     senders: list[subprocess.Popen[bytes]] = []
     for index, clip in enumerate(clips):
