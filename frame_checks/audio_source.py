@@ -24,7 +24,7 @@ import av
 import numpy as np
 
 from .audio import ANALYSIS_RATE, Samples
-from .sources import SourceError
+from .sources import SourceError, error_reason, redacted_url, stream_options
 
 DEFAULT_MAX_PUSH_SECONDS: Final = 30.0
 PUSH_RATES: Final = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
@@ -176,6 +176,7 @@ class AudioSource:
         read_timeout: float = 5.0,
     ) -> None:
         self.target = os.fspath(target)
+        self.shown = redacted_url(self.target)  # what messages say: no credentials
         self.open_timeout = open_timeout
         self.read_timeout = read_timeout
         self.is_file = os.path.isfile(self.target)
@@ -184,17 +185,21 @@ class AudioSource:
     def open(self) -> None:
         target = self.target
         if not self.is_file and "://" not in target:
-            raise SourceError(f"no such file: {target}")
+            raise SourceError(f"no such file: {self.shown}")
         if target.startswith("file://"):
             target = target[len("file://") :]
             self.is_file = os.path.isfile(target)
+        options = None if self.is_file else stream_options(target, read_timeout=self.read_timeout)
         try:
-            container = av.open(target, timeout=(self.open_timeout, self.read_timeout))
+            container = av.open(
+                target, options=options, timeout=(self.open_timeout, self.read_timeout)
+            )
         except (av.FFmpegError, OSError) as error:
-            raise SourceError(f"cannot open {self.target}: {error}") from None
+            # not `error` itself: FFmpeg's message names the URL, credentials and all
+            raise SourceError(f"cannot open {self.shown}: {error_reason(error)}") from None
         if not container.streams.audio:
             container.close()
-            raise SourceError(f"{self.target} has no audio track")
+            raise SourceError(f"{self.shown} has no audio track")
         self._container = container
 
     def close(self) -> None:
@@ -251,9 +256,11 @@ class AudioSource:
                 if samples.size:
                     yield AudioChunk(samples=samples, at=position)
         except av.FFmpegError as error:
-            raise SourceError(f"cannot read the sound of {self.target}: {error}") from None
+            raise SourceError(
+                f"cannot read the sound of {self.shown}: {error_reason(error)}"
+            ) from None
         if not self.is_file:
-            raise SourceError(f"no more sound from {self.target} (stream ended)")
+            raise SourceError(f"no more sound from {self.shown} (stream ended)")
 
 
 def decode_pushed_audio(

@@ -16,6 +16,7 @@ import math
 import os
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,16 +109,30 @@ NETWORK_PROTOCOLS: Final = "tcp,udp,tls,rtp,rtsp,http,https,httpproxy"
 as an HLS playlist): never a local file, a pipe or a concatenation of other sources."""
 
 
+def stream_options(target: str, *, read_timeout: float) -> dict[str, str]:
+    """FFmpeg's options for opening a stream URL, its sound or its pictures: network protocols
+    only, every read bounded by `read_timeout`, RTSP over TCP."""
+    microseconds = str(max(1, round(read_timeout * 1_000_000)))
+    options = {
+        "protocol_whitelist": NETWORK_PROTOCOLS,
+        "rw_timeout": microseconds,
+        "timeout": microseconds,  # the socket's reads (RTSP, HTTP, TCP, UDP)
+    }
+    if urlsplit(target).scheme.lower() in ("rtsp", "rtsps"):
+        options["rtsp_transport"] = "tcp"
+    return options
+
+
 def _image(frame: av.VideoFrame) -> Image:
     return np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
 
 
-def _reason(error: av.error.FFmpegError | OSError) -> str:
+def error_reason(error: av.error.FFmpegError | OSError) -> str:
     """What went wrong, without the file name or URL FFmpeg's message carries."""
     return error.strerror or type(error).__name__
 
 
-class _ContainerSource:
+class _ContainerSource(ABC):
     """What a file and a stream share: the PyAV container and the count of decoded frames."""
 
     def __init__(self) -> None:
@@ -130,8 +145,9 @@ class _ContainerSource:
         """Frames decoded so far (sampled or not), for those who measure the cost."""
         return self._decoded + (self._decoder.decoded if self._decoder else 0)
 
+    @abstractmethod
     def open(self) -> None:
-        raise NotImplementedError
+        """Open the container (a `SourceError` when it cannot be read)."""
 
     def _open(
         self,
@@ -145,7 +161,7 @@ class _ContainerSource:
             container = av.open(target, mode="r", options=options, timeout=timeout)
         except (av.error.FFmpegError, OSError) as error:
             # not `error` itself: FFmpeg's message names the URL, credentials and all
-            raise SourceError(f"cannot open {shown}: {_reason(error)}") from None
+            raise SourceError(f"cannot open {shown}: {error_reason(error)}") from None
         if not container.streams.video:
             container.close()
             raise SourceError(f"{shown} has no video stream")
@@ -262,24 +278,13 @@ class StreamSource(_ContainerSource):
         self.open_timeout = open_timeout
         self.read_timeout = read_timeout
 
-    def _options(self) -> dict[str, str]:
-        microseconds = str(max(1, round(self.read_timeout * 1_000_000)))
-        options = {
-            "protocol_whitelist": NETWORK_PROTOCOLS,
-            "rw_timeout": microseconds,
-            "timeout": microseconds,  # the socket's reads (RTSP, HTTP, TCP, UDP)
-        }
-        if urlsplit(self.target).scheme.lower() in ("rtsp", "rtsps"):
-            options["rtsp_transport"] = "tcp"
-        return options
-
     def open(self) -> None:
         if "://" not in self.target:
             raise SourceError(f"no such file: {self.shown}")
         self._open(
             self.target,
             self.shown,
-            options=self._options(),
+            options=stream_options(self.target, read_timeout=self.read_timeout),
             timeout=(self.open_timeout, self.read_timeout),
         )
 
@@ -305,7 +310,9 @@ class StreamSource(_ContainerSource):
                 yield SourceFrame(image=_image(frame), at=at, pts=timeline.pts(frame))
         except av.error.FFmpegError as error:
             if not stop.is_set():
-                reason = "timed out" if isinstance(error, av.error.ExitError) else _reason(error)
+                reason = (
+                    "timed out" if isinstance(error, av.error.ExitError) else error_reason(error)
+                )
                 raise SourceError(f"no frame from {self.shown} ({reason})") from None
 
 

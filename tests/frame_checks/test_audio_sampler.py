@@ -6,10 +6,13 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from frame_checks.audio_checker import AudioChecker, AudioResult, wav_bytes
 from frame_checks.audio_sampler import AudioSampler
+from frame_checks.audio_source import AudioSource
 from frame_checks.sampler import Backoff
+from frame_checks.sources import SourceError
 from tests.frame_checks import audio_support as sound
 
 
@@ -44,3 +47,13 @@ def test_a_file_is_listened_to_and_a_missing_one_reported_offline(tmp_path: Path
         sampler.stop()
     assert ("350403", "offline", f"no such file: {tmp_path / 'missing.wav'}") in statuses
     assert ("350402", "online", "") in statuses
+
+
+def test_a_stream_that_cannot_be_heard_is_named_without_its_credentials() -> None:
+    """FFmpeg's own message names the URL: what the sound source says never does."""
+    url = "http://operator:s3cret-word@127.0.0.1:9/live?password=also-secret"
+    with pytest.raises(SourceError) as refused:
+        AudioSource(url, open_timeout=1.0, read_timeout=1.0).open()
+    message = str(refused.value)
+    assert "127.0.0.1:9" in message
+    assert "s3cret-word" not in message and "also-secret" not in message

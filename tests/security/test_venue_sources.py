@@ -163,7 +163,6 @@ def test_source_errors_never_carry_the_credentials() -> None:
     assert SECRET not in str(failed.value)
 
 
-
 @pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 def test_a_stream_is_never_read_from_a_local_file(tmp_path: Path) -> None:
     clip = tmp_path / "clip.ts"
