@@ -35,6 +35,11 @@ of the venue's conduct. `bad_frame`: a pushed frame was refused (the reason is i
 DEFAULT_OPEN_TIMEOUT: Final = 5.0
 DEFAULT_READ_TIMEOUT: Final = 5.0
 _TIMESTAMP_PROBE_FRAMES: Final = 3
+BURST_FRAMES: Final = 2
+"""Frames taken after each sample for the shake measurement (0: none)."""
+BURST_GAP: Final = 0.2
+"""Seconds between the frames of a burst: long enough for a shaking mount (a few hertz) to
+move the picture, short enough for people walking to move little."""
 
 
 class SourceError(RuntimeError):
@@ -54,6 +59,9 @@ class SourceFrame:
     """Stream time in seconds (the source's timestamps, or the clock when it has none)."""
     pts: float | None
     """The source's own timestamp of this frame, None when it gives none."""
+    burst: tuple[Image, ...] = ()
+    """Frames that followed this one `BURST_GAP` apart, when a burst was asked for: a shaking
+    mount shows between them, while people move little in so short a time."""
 
 
 SECRET_QUERY_NAMES: Final = frozenset(
@@ -173,15 +181,31 @@ class FileSource:
         interval: float,
         realtime: bool = False,
         stop: threading.Event | None = None,
+        burst: int = 0,
+        burst_gap: float = BURST_GAP,
     ) -> Iterator[SourceFrame]:
+        """One sample per `interval` of the file's timeline; with `burst`, each comes with the
+        `burst` frames that followed it `burst_gap` apart (when the interval leaves room)."""
         if self._container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
+        if burst * burst_gap >= interval:
+            burst = 0
         started = time.monotonic()
         next_at = 0.0
+        pending: SourceFrame | None = None
+        extra: list[Image] = []
         for at, frame in self._timeline():
             if stop.is_set():
                 return
+            if pending is not None:
+                if at + 1e-6 < pending.at + burst_gap * (len(extra) + 1):
+                    continue
+                extra.append(_picture(frame))
+                if len(extra) < burst:
+                    continue
+                yield SourceFrame(pending.image, pending.at, pending.pts, tuple(extra))
+                pending, extra = None, []
             if at + 1e-6 < next_at:
                 continue
             while next_at <= at + 1e-6:
@@ -190,8 +214,17 @@ class FileSource:
                 ahead = at - (time.monotonic() - started)
                 if ahead > 0 and stop.wait(ahead):
                     return
-            image = np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
-            yield SourceFrame(image=image, at=at, pts=at)
+            sample = SourceFrame(image=_picture(frame), at=at, pts=at)
+            if burst:
+                pending = sample
+            else:
+                yield sample
+        if pending is not None:
+            yield SourceFrame(pending.image, pending.at, pending.pts, tuple(extra))
+
+
+def _picture(frame: av.VideoFrame) -> Image:
+    return np.ascontiguousarray(frame.to_ndarray(format="bgr24"), dtype=np.uint8)
 
 
 class CaptureSource:
@@ -251,16 +284,22 @@ class CaptureSource:
         interval: float,
         realtime: bool = False,
         stop: threading.Event | None = None,
+        burst: int = 0,
+        burst_gap: float = BURST_GAP,
     ) -> Iterator[SourceFrame]:
         """Every frame is grabbed (so a live stream never lags) and one per `interval` seconds
         is decoded and yielded. A file is sampled by its own timestamps — as fast as it decodes,
         or with `realtime` at its own pace like a live feed — and ends at its end. A live
         stream is sampled by the clock and carries its timestamps as `pts` when it has any (a
-        repeated one means a repeated frame); a read failure or timeout is an error."""
+        repeated one means a repeated frame); a read failure or timeout is an error. With
+        `burst`, each sample comes with the `burst` frames that followed it `burst_gap` apart
+        (by the file's timestamps, or the clock for a live stream)."""
         capture = self._capture
         if capture is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
+        if burst * burst_gap >= interval:
+            burst = 0
         started = time.monotonic()
         next_at: float | None = None
         timed = self.is_file
@@ -300,11 +339,39 @@ class CaptureSource:
                 if self.is_file:
                     return
                 raise SourceError(f"cannot decode a frame of {self.shown}")
+            extra: list[Image] = []
+            while len(extra) < burst and not stop.is_set():
+                following = self._following(capture, at + burst_gap * (len(extra) + 1), started)
+                if following is None:
+                    break
+                extra.append(following)
             yield SourceFrame(
                 image=np.asarray(image, dtype=np.uint8),
                 at=at,
                 pts=position if timed and math.isfinite(position) else None,
+                burst=tuple(extra),
             )
+
+    def _following(self, capture: cv2.VideoCapture, when: float, started: float) -> Image | None:
+        """The first frame at or after stream time `when`, or None when the source has no more
+        (the next `grab` of the sampling loop then tells an end from an error)."""
+        while True:
+            try:
+                if not capture.grab():
+                    return None
+            except cv2.error:
+                return None
+            if self.is_file:
+                now = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+            else:
+                now = time.monotonic() - started
+            if now + 1e-6 >= when:
+                break
+        try:
+            ok, image = capture.retrieve()
+        except cv2.error:
+            return None
+        return np.asarray(image, dtype=np.uint8) if ok and image is not None else None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
