@@ -133,8 +133,8 @@ class Pattern:
     """How far the picture looks like a test pattern (colour bars or a solid card)."""
 
     column_std: float
-    """Vertical variation of the columns of the upper two thirds (each column's median absolute
-    deviation, scaled to a standard deviation; the 90th percentile over the columns)."""
+    """Vertical variation of the columns of the upper two thirds, rows of text left out (the
+    90th percentile over the columns)."""
     bars: int
     """Number of bands wider than 1/20 of the width with a colour step between them."""
     saturation: float
@@ -386,16 +386,25 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
 def measure_pattern(colour: NDArray[np.uint8] | None, chroma: NDArray[np.uint8] | None) -> Pattern:
     """Colour bars are columns of one colour each over (at least) the upper two thirds of the
     picture, in several saturated bands; a card is one colour everywhere. An encoder writes
-    its clock or a message over the pattern: each column's colour and spread are its median
-    and its median deviation, which such text (a minority of the rows) does not move."""
+    its clock or a message over the pattern: the rows that differ from the columns' colours
+    far more than the typical row (a line of text) are left out of the columns' figures."""
     if colour is None or chroma is None:
         return Pattern(column_std=255.0, bars=0, saturation=0.0)
-    upper = colour[: max(1, colour.shape[0] * 2 // 3)]
-    column_colour = np.median(upper, axis=0).astype(np.float32)
-    deviation = np.abs(upper.astype(np.float32) - column_colour[None]).mean(axis=2)
-    spread = 1.4826 * np.median(deviation, axis=0)
+    upper = colour[: max(1, colour.shape[0] * 2 // 3)].astype(np.float32)
+    flat = upper.reshape(upper.shape[0], -1)
+    column_mean = cv2.reduce(flat, 0, cv2.REDUCE_AVG)
+    # Rows of text stand out from the columns' colours along most of their length: leave out
+    # the rows that differ from them far more than the typical row does.
+    row_deviation = cv2.reduce(cv2.absdiff(flat, column_mean), 1, cv2.REDUCE_AVG).ravel()
+    typical = float(np.median(row_deviation))
+    kept = flat[row_deviation <= max(3.0 * typical, 2.0)]
+    if kept.shape[0] < max(2, flat.shape[0] // 2):
+        kept = flat
+    column_colour = cv2.reduce(kept, 0, cv2.REDUCE_AVG).reshape(-1, 3)
+    column_square = cv2.reduce(kept * kept, 0, cv2.REDUCE_AVG).reshape(-1, 3)
+    variance = np.maximum(column_square - column_colour * column_colour, 0.0)
     # Bars fill the width: nearly every column is of one colour, not just most of them.
-    column_std = float(np.percentile(spread, 90))
+    column_std = float(np.percentile(np.sqrt(variance).mean(axis=1), 90))
     steps = np.abs(np.diff(column_colour, axis=0)).sum(axis=1)
     edges = np.flatnonzero(steps > BAR_EDGE)
     bounds = np.concatenate(([0], edges + 1, [column_colour.shape[0]]))
