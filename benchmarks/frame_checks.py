@@ -90,7 +90,7 @@ from numpy.typing import NDArray  # noqa: E402
 
 from frame_checks import Reference, Thresholds, VenueChecker, decode_frame  # noqa: E402
 from frame_checks.judge import FLAGS  # noqa: E402
-from frame_checks.sources import BURST_FRAMES, CaptureSource  # noqa: E402
+from frame_checks.sources import BURST_FRAMES, BURST_GAP, CaptureSource  # noqa: E402
 
 Image = NDArray[np.uint8]
 
@@ -1077,8 +1077,8 @@ def run_footage(args: argparse.Namespace, thresholds: Thresholds) -> None:
         found = footage_set.score(shaking)["shaking"]
         plain = footage_set.score(between_samples)["shaking"]
         print(
-            f"shaking, the same {len(shaking)} clips: with a burst of {footage_set.BURST_FRAMES} "
-            f"frames {footage_set.BURST_GAP:g} s apart after each sample recall "
+            f"shaking, the same {len(shaking)} clips: with a burst of {BURST_FRAMES} "
+            f"frames {BURST_GAP:g} s apart after each sample recall "
             f"{fmt(found.recall())}, precision {fmt(found.precision())}; between samples only "
             f"(2 s apart) recall {fmt(plain.recall())}, precision {fmt(plain.precision())}"
         )
