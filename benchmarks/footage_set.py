@@ -9,13 +9,28 @@ square, people walking through, real sensor and codec noise) — seen as a 16:9 
 
 - clean controls: the whole recording (79.5 s, people throughout), encoded with x264 at key
   frames every 1, 2.5 and 5 s and with mpeg4 every 2.5 s;
-- one clip per fault kind: 20 s clean, 20 s with the fault cut into the continuing footage,
-  20 s clean again (every clip starts elsewhere in the recording); `frozen` holds one frame
-  for the middle 20 s and is encoded with x264 and with mpeg4 at key frames every 1, 2.5 and
-  5 s, so the held picture is re-coded at every key frame.
+- three clips per fault kind (`--quick`: one), each starting elsewhere in the recording (other
+  people in other places): the first 20 s clean, 20 s with the fault cut into the continuing
+  footage, 20 s clean again; the others 12–24 s clean, a fault of 14–24 s, 12 s clean. Every
+  fault's parameters are drawn afresh over a realistic range (`degrade`: exposure in linear
+  light, a veil of grey light, a white-balance or colour-line fault, snow at a PSNR of
+  17–27 dB, rolling interference bars, a hand or cloth out of focus over 35–75 % of the view,
+  a shaking mount, SMPTE/EBU bars or a blue screen; dark to a mean luma of 18–45, defocus
+  σ 4–9, turned 2.5–6°, moved 35–90 px); `frozen` holds one frame for the middle 20 s and is
+  encoded with x264 and with mpeg4 at key frames every 1, 2.5 and 5 s, so the held picture is
+  re-coded at every key frame.
+
+Other recordings were looked for: Debian's `opencv-doc` ships three other videos — Megamind.avi
+and Megamind_bugy.avi (an animated film's trailer: cuts, not a fixed camera) and tree.avi (a
+webcam at a window, 320×240, no people; its header claims 444 frames but only 68 decode —
+4.5 s — and its sky is clipped throughout: 15 % of the picture at full white, judged
+over-exposed by our checks); no Debian or PyPI package found ships another fixed-camera
+recording.
 
 Every clip is read from the file at stream time (`FileSource`, one sample per 2 s of the file's
-timeline, PyAV decoding) and checked against a reference frame taken elsewhere in the recording
+timeline, PyAV decoding, each sample with the two frames that follow it 0.2 s apart for the
+shake measurement, as the sampler takes them; the shaking clips are checked once more without
+those bursts, as a baseline) and checked against a reference frame taken elsewhere in the recording
 (other people in other places). Scored per kind: recall (fault segments in which the flag was
 raised), precision (raises of the kind that fall in a segment of that kind), the false-positive
 rate on clean samples (the share with the kind active; the first sample of a clip and the three
@@ -36,12 +51,13 @@ from pathlib import Path
 
 import av
 import cv2
+import degrade
 import numpy as np
 from numpy.typing import NDArray
 
 from frame_checks import Reference, Thresholds, VenueChecker
 from frame_checks.judge import FLAGS
-from frame_checks.sources import FileSource
+from frame_checks.sources import BURST_FRAMES, FileSource
 
 Image = NDArray[np.uint8]
 
@@ -57,6 +73,8 @@ SETTLE_SAMPLES = 3
 """Samples after a fault ends that are neither fault nor clean (the flag is clearing)."""
 KEY_FRAMES = (10, 25, 50)
 """Key-frame intervals (frames at 10 fps): 1 s, 2.5 s, 5 s."""
+PER_KIND = 3
+"""Fault clips per kind (`--quick`: one)."""
 
 
 def read_vtest() -> list[Image]:
@@ -90,67 +108,76 @@ def clip8(values: NDArray[np.float32]) -> Image:
     return np.clip(values, 0, 255).astype(np.uint8)
 
 
-def colour_bars(size: tuple[int, int] = SIZE) -> Image:
-    width, height = size
-    colours = [(192, 192, 192), (0, 192, 192), (192, 192, 0), (0, 192, 0), (192, 0, 192),
-               (0, 0, 192), (192, 0, 0)]  # fmt: skip
-    picture = np.zeros((height, width, 3), np.uint8)
-    for index, colour in enumerate(colours):
-        picture[:, index * width // 7 : (index + 1) * width // 7] = colour
-    picture[height * 3 // 4 :] = (30, 30, 30)
-    return picture
-
-
 Fault = Callable[[Image, int, np.random.Generator], Image]
 """(source frame of the recording, frame index within the fault, rng) → the camera's picture."""
 
 
-def _dark(source: Image, _: int, __: np.random.Generator) -> Image:
-    view = camera(source)
-    return clip8(view.astype(np.float32) * (30.0 / max(1.0, float(view.mean()))))
+def _dark(target: float) -> Fault:
+    def apply(source: Image, _: int, __: np.random.Generator) -> Image:
+        view = camera(source)
+        return clip8(view.astype(np.float32) * (target / max(1.0, float(view.mean()))))
+
+    return apply
 
 
-def _covered(source: Image, _: int, rng: np.random.Generator) -> Image:
-    view = camera(source).astype(np.float32)
-    width = SIZE[0] * 6 // 10
-    ramp = np.linspace(105.0, 125.0, SIZE[1], dtype=np.float32)[:, None, None]
-    patch = ramp * np.array([0.85, 0.95, 1.05], np.float32)
-    view[:, SIZE[0] - width :] = patch + rng.normal(0.0, 1.0, (SIZE[1], width, 3))
-    return clip8(view)
+def _black(level: float, text: bool) -> Fault:
+    def apply(_: Image, __: int, rng: np.random.Generator) -> Image:
+        picture = clip8(rng.normal(level, 1.0, (SIZE[1], SIZE[0], 3)).astype(np.float32))
+        if text:
+            cv2.putText(
+                picture, "NO VIDEO", (SIZE[0] // 2 - 120, SIZE[1] // 2), cv2.FONT_HERSHEY_SIMPLEX,
+                1.5, (230, 230, 230), 3,
+            )  # fmt: skip
+        return picture
+
+    return apply
 
 
-def _stripes(source: Image, index: int, _: np.random.Generator) -> Image:
-    rows = np.arange(SIZE[1], dtype=np.float32)[:, None, None]
-    bars = 14.0 * np.sin(2.0 * np.pi * rows / 36.0 + 0.3 * index)
-    return clip8(camera(source).astype(np.float32) + bars)
+def _picture(fault: degrade.Fault) -> Fault:
+    return lambda source, _, rng: fault.apply(camera(source), rng)
 
 
-def _shaking(source: Image, _: int, rng: np.random.Generator) -> Image:
-    dx, dy = rng.uniform(-15.0, 15.0, 2)
-    return camera(source, dx=float(dx), dy=float(dy))
+def _shaking(mount: degrade.Shake, source_width: int) -> Fault:
+    def apply(source: Image, _: int, rng: np.random.Generator) -> Image:
+        dx, dy, turn = mount.pose(rng, SIZE[0])
+        scale = source_width / SIZE[0]
+        return camera(source, rotation=turn, dx=dx * scale, dy=dy * scale)
+
+    return apply
 
 
-FAULTS: dict[str, Fault] = {
-    "dark": _dark,
-    "black": lambda _, __, rng: clip8(
-        rng.normal(4.0, 1.0, (SIZE[1], SIZE[0], 3)).astype(np.float32)
-    ),
-    "blurred": lambda s, _, __: np.asarray(cv2.GaussianBlur(camera(s), (0, 0), 8.0), np.uint8),
-    "tilted": lambda s, _, __: camera(s, rotation=4.0),
-    "moved": lambda s, _, __: camera(s, dx=60.0, dy=10.0),
-    "overexposed": lambda s, _, __: clip8(camera(s).astype(np.float32) * 2.6),
-    "low_contrast": lambda s, _, __: clip8(camera(s).astype(np.float32) * 0.25 + 130.0),
-    "colour_cast": lambda s, _, __: clip8(
-        camera(s).astype(np.float32) * np.array([0.65, 1.0, 1.35], np.float32)
-    ),
-    "noisy": lambda s, _, rng: clip8(
-        camera(s).astype(np.float32) + rng.normal(0.0, 25.0, (SIZE[1], SIZE[0], 3))
-    ),
-    "stripes": _stripes,
-    "covered": _covered,
-    "shaking": _shaking,
-    "no_signal": lambda _, __, ___: colour_bars(),
-}
+def draw_fault(kind: str, rng: np.random.Generator, source_width: int) -> tuple[str, Fault]:
+    """One fault of `kind` with its parameters drawn over a realistic range (see `degrade`)."""
+    if kind == "dark":
+        target = float(rng.uniform(18.0, 45.0))
+        return f"dark (mean luma {target:.0f})", _dark(target)
+    if kind == "black":
+        level, text = float(rng.choice([3.0, 16.0])), bool(rng.random() < 0.5)
+        return f"black (level {level:.0f}{', text' if text else ''})", _black(level, text)
+    if kind == "blurred":
+        sigma = float(rng.uniform(4.0, 9.0))
+        return f"defocus σ{sigma:.1f}", lambda s, _, __: np.asarray(
+            cv2.GaussianBlur(camera(s), (0, 0), sigma), np.uint8
+        )
+    if kind == "tilted":
+        degrees = float(rng.uniform(2.5, 6.0) * rng.choice([-1.0, 1.0]))
+        return f"turned {degrees:+.1f}°", lambda s, _, __: camera(s, rotation=degrees)
+    if kind == "moved":
+        dx = float(rng.uniform(35.0, 90.0) * rng.choice([-1.0, 1.0]))
+        dy = float(rng.uniform(-25.0, 25.0))
+        return f"moved ({dx:+.0f}, {dy:+.0f}) px", lambda s, _, __: camera(s, dx=dx, dy=dy)
+    if kind == "shaking":
+        mount = degrade.shake(rng)
+        label = f"shaking ±{mount.amplitude:.0f} px ±{mount.rotation:.1f}°"
+        return label, _shaking(mount, source_width)
+    fault = degrade.PICTURE_FAULTS[kind](rng)
+    return fault.label, _picture(fault)
+
+
+FAULT_KINDS = (
+    "dark", "black", "blurred", "tilted", "moved", "overexposed", "low_contrast", "colour_cast",
+    "noisy", "stripes", "covered", "shaking", "no_signal",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -161,6 +188,7 @@ class Clip:
     """The fault cut in, None for a clean control."""
     fault_start: float = CLEAN_BEFORE
     fault_end: float = CLEAN_BEFORE + FAULT_SECONDS
+    label: str = ""
 
 
 def encode(
@@ -199,37 +227,59 @@ def encode(
             raise RuntimeError(f"ffmpeg could not encode {path}")
 
 
-def build_clips(recording: list[Image], folder: Path, *, quick: bool) -> list[Clip]:
+def build_clips(
+    recording: list[Image], folder: Path, *, quick: bool, per_kind: int = PER_KIND
+) -> list[Clip]:
+    """The clean controls, the held-frame clips, and `per_kind` clips of every other kind,
+    each from another moment of the recording (other people in other places), with the fault
+    cut in at another time and for another length, and its parameters drawn afresh."""
     rng = np.random.default_rng(2026)
+    draw = np.random.default_rng(2027)
     total = len(recording)
+    source_width = recording[0].shape[1]
     clips: list[Clip] = []
     controls = [("x264", 10), ("x264", 25), ("x264", 50), ("mpeg4", 25)]
     for codec, gop in controls[:2] if quick else controls:
         path = folder / f"clean.{codec}.g{gop}.mkv"
         encode(path, (camera(f) for f in recording), codec=codec, gop=gop)
-        clips.append(Clip(path.stem, path, None, math.inf, math.inf))
-    frames = round((CLEAN_BEFORE + FAULT_SECONDS + CLEAN_AFTER) * FPS)
-    start, end = round(CLEAN_BEFORE * FPS), round((CLEAN_BEFORE + FAULT_SECONDS) * FPS)
-    plans: list[tuple[str, str, int]] = []
+        clips.append(Clip(path.stem, path, None, math.inf, math.inf, "whole recording"))
+    plans: list[tuple[str, str, int, str, Fault | None, float, float, float]] = []
     for codec in ("x264", "mpeg4"):
         for gop in KEY_FRAMES[:2] if quick else KEY_FRAMES:
-            plans.append(("frozen", codec, gop))
-    for number, kind in enumerate(FAULTS):
-        plans.append((kind, "x264", KEY_FRAMES[number % len(KEY_FRAMES)]))
-    for number, (kind, codec, gop) in enumerate(plans):
+            plans.append(
+                ("frozen", codec, gop, "held frame", None, CLEAN_BEFORE, FAULT_SECONDS, CLEAN_AFTER)
+            )
+    count = 1 if quick else per_kind
+    number = 0
+    for repeat in range(count):
+        for kind in FAULT_KINDS:
+            label, fault = draw_fault(kind, draw, source_width)
+            # the first clip of each kind keeps the original timing; the others vary it
+            before = CLEAN_BEFORE if repeat == 0 else float(draw.uniform(12.0, 24.0))
+            length = FAULT_SECONDS if repeat == 0 else float(draw.uniform(14.0, 24.0))
+            after = CLEAN_AFTER if repeat == 0 else 12.0
+            gop = KEY_FRAMES[number % len(KEY_FRAMES)]
+            plans.append((kind, "x264", gop, label, fault, before, length, after))
+            number += 1
+    for number, (kind, codec, gop, label, fault, before, length, after) in enumerate(plans):
         offset = (97 * number) % total
+        start, end = round(before * FPS), round((before + length) * FPS)
+        frames = end + round(after * FPS)
 
-        def frame_at(i: int, kind: str = kind, offset: int = offset) -> Image:
+        def frame_at(
+            i: int, offset: int = offset, start: int = start, end: int = end,
+            fault: Fault | None = fault,
+        ) -> Image:  # fmt: skip
             source = recording[(offset + i) % total]
             if not start <= i < end:
                 return camera(source)
-            if kind == "frozen":
+            if fault is None:  # held: the frame the fault began with, again and again
                 return camera(recording[(offset + start) % total])
-            return FAULTS[kind](source, i - start, rng)
+            return fault(source, i - start, rng)
 
-        path = folder / f"{kind}.{codec}.g{gop}.mkv"
+        path = folder / f"{kind}.{number:02d}.{codec}.g{gop}.mkv"
         encode(path, (frame_at(i) for i in range(frames)), codec=codec, gop=gop)
-        clips.append(Clip(path.stem, path, kind))
+        clips.append(Clip(path.stem, path, kind, start / FPS, end / FPS, label))
     return clips
 
 
@@ -251,13 +301,15 @@ class ClipRun:
     ffmpeg_cpu: float = 0.0
 
 
-def check_clip(clip: Clip, reference: Reference) -> ClipRun:
+def check_clip(clip: Clip, reference: Reference, *, burst: int = BURST_FRAMES) -> ClipRun:
+    """The clip read at stream time, each sample with a burst of `burst` frames after it
+    (as the sampler takes them; 0: shakes measured between samples only)."""
     checker = VenueChecker(reference=reference)
     samples: list[Sampled] = []
     started = time.thread_time()
     with FileSource(clip.path) as source:
-        for frame in source.frames(interval=INTERVAL):
-            result = checker.check(frame.image, at=frame.at, pts=frame.pts)
+        for frame in source.frames(interval=INTERVAL, burst=burst):
+            result = checker.check(frame.image, at=frame.at, pts=frame.pts, burst=frame.burst)
             samples.append(
                 Sampled(
                     at=frame.at,
@@ -381,6 +433,30 @@ def score(runs: Sequence[ClipRun]) -> dict[str, KindScore]:
                     scores[kind].compared += 1
                     scores[kind].agree += int(ours == verdicts[index])
     return scores
+
+
+def wrong_clips(runs: Sequence[ClipRun]) -> list[str]:
+    """Clips whose fault was not raised, or with a kind raised outside a segment of its own."""
+    late = SETTLE_SAMPLES * INTERVAL
+    lines = []
+    for run in runs:
+        clip = run.clip
+        window = [s for s in run.samples if clip.fault_start <= s.at < clip.fault_end + late]
+        missed = clip.kind is not None and not any(clip.kind in s.active for s in window)
+        stray = sorted(
+            {
+                f"{kind}@{sample.at:g}s"
+                for sample in run.samples
+                for kind in sample.raised
+                if kind != clip.kind or not clip.fault_start <= sample.at < clip.fault_end + late
+            }
+        )
+        if missed or stray:
+            what = "missed" if missed else "found"
+            span = f"{clip.fault_start:g}–{clip.fault_end:g} s" if clip.kind else "clean"
+            extra = f"; raised {', '.join(stray)}" if stray else ""
+            lines.append(f"{clip.name}: {clip.label} ({span}): {what}{extra}")
+    return lines
 
 
 def time_hd(recording: list[Image], samples: int = 40, repeat: int = 3) -> float:

@@ -20,7 +20,15 @@ camera — darkened to a mean luma of 22, 32 and 45; black (no signal, limited-r
 with an OSD text); Gaussian blur (σ 4, 6, 10 px) and motion blur (25, 40 px); rotation by
 ±2…±15°; shift (70–335 px) and zoom (×0.88, ×1.08, ×1.2) — and clean controls: fresh noise,
 sub-threshold camera jitter, exposure drift, and for vtest other moments of the real footage
-(other people in other places). Every sample gets fresh sensor noise (σ 1.5–3) and is
+(other people in other places). Every venue also gets `VQD_DRAWS` scenes of each VQD picture
+fault, modelled physically and with parameters drawn over realistic ranges (`degrade.py`, so
+that the set is not built from the checks' own constants): over-exposure +1.5…+3 EV in linear
+light clipped at full well; a grey veil (transmission 0.08–0.3); a colour fault 1.6–3× between
+channels in linear light (wrong white balance, stuck IR-cut filter, weak colour line); snow at
+a PSNR of 17–27 dB with impulses; rolling interference bars; a hand or cloth out of focus over
+35–75 % of the view; SMPTE/EBU bars or a blue screen, with or without a clock; and a shaking
+mount (12–40 px, 0.2–0.6°, a new pose at each of three samples: a posted frame has no burst,
+so the shake shows only between samples). Every sample gets fresh sensor noise (σ 1.5–3) and is
 JPEG-encoded (quality 75–92) and decoded through `decode_frame`, like a posted frame. A scene
 is two samples 2 s apart through a fresh `VenueChecker`: its verdict (flags active after the
 second sample) obeys the N-hits rule. Megamind's night frames (whole-frame mean luma below 50)
@@ -30,7 +38,9 @@ Clips (10 fps, 20 s, libx264 CRF 23, a key frame every 10 s) carry the temporal 
 scene with fresh noise (σ 2–3; control), real motion (vtest; control), a held frame — live for
 4 s, then the same frame fed to the encoder for 16 s, so that it is re-encoded with fresh
 compression noise and refreshed by a key frame — and whole-clip dark, black and blurred, for
-the venues in `CLIP_VENUES`; every other venue adds a still and a held clip. The
+the venues in `CLIP_VENUES`, with a shaking mount (a new pose at every frame; each sample is
+checked with the burst of frames after it, as the sampler takes them); every other venue adds a
+still and a held clip. The
 still scenes' noise is on the quiet side of real cameras: vtest's static background differs by
 0.8–1.7 grey levels between frames 2 s apart, the synthetic still scenes by 0.1–0.7 after x264.
 Quieter still scenes (σ 1.5) are run too and reported without a target: x264 discards most of
@@ -73,13 +83,14 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 import cv2  # noqa: E402
+import degrade  # noqa: E402
 import footage_set  # noqa: E402
 import numpy as np  # noqa: E402
 from numpy.typing import NDArray  # noqa: E402
 
 from frame_checks import Reference, Thresholds, VenueChecker, decode_frame  # noqa: E402
 from frame_checks.judge import FLAGS  # noqa: E402
-from frame_checks.sources import FileSource  # noqa: E402
+from frame_checks.sources import BURST_FRAMES, BURST_GAP, FileSource  # noqa: E402
 
 Image = NDArray[np.uint8]
 
@@ -318,9 +329,13 @@ class Scene:
     make: Callable[[np.random.Generator], Image]
     pose: Pose | None = None
     use_reference: bool = True
+    samples: int = 2
+    """Samples through the checker (a shake shows between samples: three)."""
 
 
-def scenes_for(venue: Venue) -> list[Scene]:
+def scenes_for(venue: Venue, draw: np.random.Generator | None = None) -> list[Scene]:
+    """The venue's scenes; with `draw`, also `VQD_DRAWS` scenes of each VQD picture fault,
+    their parameters drawn from `degrade`'s realistic ranges."""
     w = venue.world
     base = Pose()
     found: list[Scene] = []
@@ -385,6 +400,64 @@ def scenes_for(venue: Venue) -> list[Scene]:
         # A zoom-in re-samples the picture: whether it looks softer is not a known truth.
         t = truth(moved=True, blurred=None if zoom > 1 else False)
         add("moved", f"zoom ×{zoom}", t, lambda rng, p=pose: view(w, p), pose)
+    if draw is not None:
+        found += vqd_scenes(venue, draw)
+    return found
+
+
+VQD_DRAWS = 2
+"""Scenes per VQD fault kind and venue, each with its own drawn parameters."""
+VQD_TRUTH: dict[str, Truth] = {
+    # What a fault makes unknowable is not scored: an over-exposed or veiled picture may look
+    # soft; a dark cloth may make the whole picture dark; snow is not blur.
+    "overexposed": truth(overexposed=True, blurred=None, low_contrast=None),
+    "low_contrast": truth(low_contrast=True, blurred=None),
+    "colour_cast": truth(colour_cast=True),
+    "noisy": truth(noisy=True),
+    "stripes": truth(stripes=True),
+    "covered": truth(covered=True, dark=None, blurred=None),
+    "no_signal": truth(no_signal=True),
+    "shaking": truth(shaking=True, moved=None, tilted=None, blurred=None),
+}
+
+
+def vqd_scenes(venue: Venue, draw: np.random.Generator) -> list[Scene]:
+    """The VQD picture faults on the venue's camera, physically modelled (`degrade`), and a
+    shaking mount: a new random pose at each of three samples."""
+    w = venue.world
+    base = Pose()
+    found: list[Scene] = []
+    for kind, make_fault in degrade.PICTURE_FAULTS.items():
+        for _ in range(VQD_DRAWS):
+            fault = make_fault(draw)
+            found.append(
+                Scene(
+                    venue.name,
+                    kind,
+                    fault.label,
+                    VQD_TRUTH[kind],
+                    lambda rng, f=fault: f.apply(view(w, base), rng),
+                    base,
+                )
+            )
+    for _ in range(VQD_DRAWS):
+        mount = degrade.shake(draw)
+
+        def shaken(rng: np.random.Generator, m: degrade.Shake = mount) -> Image:
+            dx, dy, turn = m.pose(rng, WIDTH)
+            return view(w, Pose(rotation=turn, shift=(dx, dy)))
+
+        found.append(
+            Scene(
+                venue.name,
+                "shaking",
+                f"shaking ±{mount.amplitude:.0f} px ±{mount.rotation:.1f}°",
+                VQD_TRUTH["shaking"],
+                shaken,
+                None,
+                samples=3,
+            )
+        )
     return found
 
 
@@ -441,7 +514,7 @@ def run_scene(scene: Scene, reference: Reference | None, rng: np.random.Generato
     frames: list[Image] = []
     metrics: list[dict[str, object]] = []
     result = None
-    for i in range(2):
+    for i in range(scene.samples):
         frame = posted(scene.make(rng), rng)
         frames.append(frame)
         result = checker.check(frame, at=INTERVAL * i)
@@ -522,6 +595,18 @@ def footage(start: int) -> Iterator[Image]:
         capture.release()
 
 
+def shaken(
+    venue: Venue, mount: degrade.Shake, rng: np.random.Generator, sigma: float
+) -> Iterator[Image]:
+    """The venue's camera on a shaking mount: a new small shift and turn at every frame (real
+    motion for vtest, fresh sensor noise for a still scene)."""
+    moments = [venue.world, *venue.moments]
+    for index in range(CLIP_FPS * CLIP_SECONDS):
+        dx, dy, turn = mount.pose(rng, WIDTH)
+        world = moments[(index // (CLIP_FPS * 4)) % len(moments)]
+        yield sensor(view(world, Pose(rotation=turn, shift=(dx, dy))), sigma)
+
+
 def held(frames: Iterator[Image], live_seconds: float = 4.0) -> Iterator[Image]:
     """Live for a while, then the last live frame is fed to the encoder again and again."""
     last: Image | None = None
@@ -599,6 +684,15 @@ def clip_plans(
             partial(noisy, black("limited"), rng, 2.0),
         )
     )
+    mount = degrade.shake(rng)
+    plans.append(
+        (
+            "shaking",
+            f"shaking mount ±{mount.amplitude:.0f} px ±{mount.rotation:.1f}°",
+            clip_truth(shaking=True, moved=None, tilted=None, blurred=None, frozen=None),
+            partial(shaken, venue, mount, rng, sigma),
+        )
+    )
     plans.append(
         (
             "blurred",
@@ -674,8 +768,8 @@ def check_clip(clip: Clip) -> ClipResult:
     source = FileSource(clip.path)
     source.open()
     try:
-        for frame in source.frames(interval=INTERVAL):
-            result = checker.check(frame.image, at=frame.at, pts=frame.pts)
+        for frame in source.frames(interval=INTERVAL, burst=BURST_FRAMES):
+            result = checker.check(frame.image, at=frame.at, pts=frame.pts, burst=frame.burst)
             raised |= result.active
             samples += 1
             change = result.motion.change
@@ -860,6 +954,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--dump", metavar="FILE", help="write every scene sample's metrics (JSON lines)"
     )
+    parser.add_argument(
+        "--per-kind",
+        type=int,
+        default=footage_set.PER_KIND,
+        help="second set: fault clips per kind (--quick: one)",
+    )
     args = parser.parse_args(argv)
 
     missing = missing_material()
@@ -899,10 +999,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Scenes --------------------------------------------------------------------------------
     scene_results: list[SceneResult] = []
     references: dict[str, Reference] = {}
+    draw = np.random.default_rng(args.seed + 1)
     for venue in venues:
         reference = Reference.from_frame(posted(view(venue.world, Pose()), rng))
         references[venue.name] = reference
-        for scene in scenes_for(venue):
+        for scene in scenes_for(venue, draw):
             scene_results.append(run_scene(scene, reference, rng))
     for scene in megamind_scenes(megamind):
         scene_results.append(run_scene(scene, None, rng))
@@ -947,12 +1048,14 @@ def run_footage(args: argparse.Namespace, thresholds: Thresholds) -> None:
         else:
             scratch = tempfile.TemporaryDirectory(prefix="vcwatch-footage-")
             folder = Path(stack.enter_context(scratch))
-        clips = footage_set.build_clips(recording, folder, quick=args.quick)
+        clips = footage_set.build_clips(recording, folder, quick=args.quick, per_kind=args.per_kind)
         # the reference: another moment of the recording (other people, other places)
         reference = Reference.from_frame(footage_set.camera(recording[400]))
         runs = [footage_set.check_clip(clip, reference) for clip in clips]
         for run in runs:
             footage_set.ffmpeg_verdicts(run, thresholds, run_ffmpeg, folder)
+        shaking = [r for r in runs if r.clip.kind == "shaking"]
+        between_samples = [footage_set.check_clip(r.clip, reference, burst=0) for r in shaking]
     samples = sum(len(r.samples) for r in runs)
     print(f"clips: {len(clips)} ({samples} samples at {footage_set.INTERVAL:g} s)")
     scores = footage_set.score(runs)
@@ -970,6 +1073,19 @@ def run_footage(args: argparse.Namespace, thresholds: Thresholds) -> None:
             rows,
         )
     )
+    if shaking:
+        found = footage_set.score(shaking)["shaking"]
+        plain = footage_set.score(between_samples)["shaking"]
+        print(
+            f"shaking, the same {len(shaking)} clips: with a burst of {BURST_FRAMES} "
+            f"frames {BURST_GAP:g} s apart after each sample recall "
+            f"{fmt(found.recall())}, precision {fmt(found.precision())}; between samples only "
+            f"(2 s apart) recall {fmt(plain.recall())}, precision {fmt(plain.precision())}"
+        )
+    wrong = footage_set.wrong_clips(runs)
+    if wrong:
+        print(f"clips with a missed fault or a wrong raise ({len(wrong)}):")
+        print("\n".join(f"  {line}" for line in wrong))
     print(
         "agree FFmpeg: per-sample agreement with freezedetect / blackdetect (flag state) and "
         "signalstats (single-sample judgement) on the same 2-s samples; — where FFmpeg has no filter"

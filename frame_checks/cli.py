@@ -27,7 +27,7 @@ from .audio_source import AudioPushError
 from .decode import JPEG_SIGNATURE, PNG_SIGNATURE, FrameError, decode_frame
 from .judge import Metric, ThresholdError, Thresholds
 from .measure import MeasureError, Reference
-from .sources import FileSource, SourceError, StreamSource, is_local_file
+from .sources import BURST_FRAMES, FileSource, SourceError, StreamSource, is_local_file
 from .venue import SampleResult, VenueChecker
 
 REFERENCE_MAX_PIXELS = 8192 * 8192
@@ -155,8 +155,9 @@ def _samples(
         capture = StreamSource(source, open_timeout=timeout, read_timeout=timeout)
     capture.open()
     try:
-        for count, frame in enumerate(capture.frames(interval=interval), start=1):
-            yield checker.check(frame.image, at=frame.at, pts=frame.pts)
+        frames = capture.frames(interval=interval, burst=BURST_FRAMES)
+        for count, frame in enumerate(frames, start=1):
+            yield checker.check(frame.image, at=frame.at, pts=frame.pts, burst=frame.burst)
             if limit is not None and count >= limit:
                 return
     finally:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from .measure import Change, Measurement
-from .quality import Quality
+from .quality import Quality, chroma_change
 
 Flag = Literal[
     "dark",
@@ -147,7 +147,8 @@ class Thresholds:
     colour_cast_ratio: float = 2.0
     """…when it also exceeds the chroma's spread by this factor (a colourful room is not)."""
     colour_cast_vs_reference: float = 12.0
-    """With a reference: shift of the mean chroma from the reference's that is a cast."""
+    """With a reference: offset of the tiles' chroma from the reference's, beyond a change of
+    saturation (median over the tiles with a valid chroma in both), that is a cast."""
     noisy_sigma: float = 8.0
     """Without a reference: full-resolution noise (std, grey levels) from which a picture is
     snowy."""
@@ -161,11 +162,14 @@ class Thresholds:
     """Share of that amplitude every third and half of the picture must show."""
     stripes_purity: float = 0.3
     """Share of the row profile's detail that must be in that one period."""
-    covered_share: float = 0.35
+    covered_share: float = 0.25
     """With a reference: share of flat tiles from which the lens may be covered…"""
-    covered_gain: float = 0.25
+    covered_gain: float = 0.2
     """…when this share of the tiles is newly flat and shows something else than the
-    reference there (a blur flattens tiles but leaves their brightness)."""
+    reference there (a blur flattens tiles but leaves their brightness)…"""
+    covered_kept_contrast: float = 0.6
+    """…and the tiles still showing detail keep at least this share of the reference's
+    contrast there (a washed-out picture loses it everywhere)."""
     shaking_shift: float = 0.005
     """Global shift between consecutive samples, as a share of the width, that is a shake."""
     shaking_response: float = 0.1
@@ -241,7 +245,13 @@ class Thresholds:
         for name in ("freeze_refreshes", "no_signal_bars"):
             if getattr(self, name) < 0:
                 raise ThresholdError(f"{name} must not be negative")
-        for name in ("covered_share", "covered_gain", "overexposed_share", "no_signal_flat"):
+        for name in (
+            "covered_share",
+            "covered_gain",
+            "covered_kept_contrast",
+            "overexposed_share",
+            "no_signal_flat",
+        ):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ThresholdError(f"{name} must be between 0 and 1")
         for field in dataclasses.fields(self):
@@ -331,7 +341,7 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
     """Precedence (what a fault makes meaningless is not judged): `black` excludes every other
     kind; `no_signal` (a test pattern) every other but `black`; a covered lens excludes the
     picture's contrast, colour, sharpness and framing; an over-exposed picture excludes `dark`,
-    `low_contrast`, colour, sharpness and framing; a washed-out one (`low_contrast`) excludes
+    `low_contrast`, `covered`, colour, sharpness and framing; a washed-out one (`low_contrast`) excludes
     `covered`, colour, sharpness and framing."""
     hits: dict[Flag, Hit] = {}
     exposure = measurement.exposure
@@ -347,8 +357,9 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
         return hits
     overexposed = _overexposed(measurement, thresholds)
     washed = None if overexposed else _low_contrast(measurement, thresholds)
-    # A picture washed out as a whole is not a lens covered in part.
-    covered = None if washed else _covered(measurement, thresholds)
+    # A picture washed out as a whole is not a lens covered in part, nor is one whose clipped
+    # white is flat where the reference had detail.
+    covered = None if washed or overexposed else _covered(measurement, thresholds)
     if covered is not None:
         hits["covered"] = covered
     if overexposed is not None:
@@ -365,11 +376,13 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
             hits["blurred"] = blurred
         for hit in _geometry(measurement, thresholds, visible=_visible(measurement, thresholds)):
             hits[hit.flag] = hit
-        # Another view has other colours: a cast is judged only while the view is the
-        # reference's (or, without one, on absolute figures).
+        # Another view has other colours, and a turned one other colours in each tile: a cast
+        # is judged only while the view is the reference's (or, without one, on absolute
+        # figures).
         if (
             "dark" not in hits
             and "moved" not in hits
+            and "tilted" not in hits
             and (cast := _colour_cast(measurement, thresholds))
         ):
             hits["colour_cast"] = cast
@@ -407,7 +420,9 @@ def _no_signal(quality: Quality, thresholds: Thresholds) -> Hit | None:
     if (
         quality.flat_share >= thresholds.no_signal_flat
         and quality.colour.offset >= thresholds.no_signal_saturation
-        and quality.tone.high >= thresholds.dark_luma  # a card is lit: a dark room is `dark`
+        # A card is saturated in absolute terms (a full blue has a luma of 29 but a chroma of
+        # 112); a dark room's chroma is only large relative to its dim light.
+        and pattern.saturation >= thresholds.no_signal_saturation
     ):
         return Hit("no_signal", {**metrics, "chroma_offset": quality.colour.offset}, "card")
     return None
@@ -424,9 +439,14 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
     ):
         return None
     gain = measurement.obstruction or 0.0
-    # A covered lens leaves the rest of the room at its contrast; a washed-out picture is flat
-    # everywhere (that is `low_contrast`, even when it only nears the threshold).
-    keeps_contrast = quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
+    # A covered lens leaves the rest of the room at its contrast; a washed-out picture loses
+    # it everywhere (that is `low_contrast`, even when it only nears the threshold).
+    kept = measurement.contrast_kept
+    keeps_contrast = (
+        kept >= thresholds.covered_kept_contrast
+        if kept is not None
+        else quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
+    )
     if (
         keeps_contrast
         and quality.flat_share >= thresholds.covered_share
@@ -436,6 +456,7 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
             "flat_share": quality.flat_share,
             "reference_flat_share": reference.flat_share,
             "obstruction": gain,
+            "contrast_kept": kept,
             "luma_mean": measurement.exposure.luma_mean,
         }
         return Hit("covered", metrics, "reference")
@@ -482,9 +503,19 @@ def _colour_cast(measurement: Measurement, thresholds: Thresholds) -> Hit | None
         "cast_factor": colour.cast,
     }
     if reference is not None:
-        shift = math.hypot(colour.cb - reference.colour.cb, colour.cr - reference.colour.cr)
-        if shift >= thresholds.colour_cast_vs_reference:
-            return Hit("colour_cast", {**metrics, "chroma_shift": shift}, "reference")
+        # Tile by tile, the offset that is not a change of saturation: a washed-out picture
+        # fades towards grey, people and objects change some tiles; a cast moves them all.
+        change = chroma_change(colour, reference.colour, contrast_kept=measurement.contrast_kept)
+        if change is None:  # too little valid chroma (clipped or dark) to judge
+            return None
+        if change.cast >= thresholds.colour_cast_vs_reference:
+            found = {
+                **metrics,
+                "chroma_shift": change.cast,
+                "chroma_scale": change.scale,
+                "chroma_valid": change.valid,
+            }
+            return Hit("colour_cast", found, "reference")
         return None
     if (
         colour.offset >= thresholds.colour_cast_offset

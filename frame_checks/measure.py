@@ -28,6 +28,7 @@ from .quality import (
     Quality,
     measure_colour,
     measure_flat_share,
+    measure_kept_contrast,
     measure_noise,
     measure_obstruction,
     measure_pattern,
@@ -154,6 +155,9 @@ class Measurement:
     obstruction: float | None = None
     """Share of tiles newly flat and showing something else than the reference (None without
     a reference)."""
+    contrast_kept: float | None = None
+    """Share of the reference's contrast kept where the picture still shows detail (None
+    without a reference, or with one too flat to tell)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -174,6 +178,24 @@ class Reference:
             anchor=Anchor.of(prepared.grey),
             quality=measure_quality(prepared),
         )
+
+
+def grey_copy(frame: Image) -> Grey:
+    """Only the grey copy `prepare` makes (for the frames of a burst, which are compared with
+    the sample's and with each other, not measured)."""
+    height, width = frame.shape[:2]
+    out_width = min(WORK_WIDTH, width)
+    out_height = max(1, round(height * out_width / width))
+    small = frame
+    if out_width != width or out_height != height:
+        small = np.asarray(
+            cv2.resize(frame, (out_width, out_height), interpolation=cv2.INTER_LINEAR), np.uint8
+        )
+    if small.ndim == 3 and small.shape[2] == 4:
+        return np.asarray(cv2.cvtColor(small, cv2.COLOR_BGRA2GRAY), dtype=np.uint8)
+    if small.ndim == 3 and small.shape[2] == 3:
+        return np.asarray(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+    return np.ascontiguousarray(small.reshape(small.shape[:2]), dtype=np.uint8)
 
 
 def prepare(frame: Image) -> Prepared:
@@ -333,6 +355,7 @@ def measure(
         quality=quality,
         reference_quality=reference.quality,
         obstruction=measure_obstruction(prepared.grey, reference.prepared.grey),
+        contrast_kept=measure_kept_contrast(prepared.grey, reference.prepared.grey),
     )
 
 

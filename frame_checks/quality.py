@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 import cv2
 import numpy as np
@@ -37,6 +37,19 @@ STRIPE_CANDIDATES: Final = 6
 """How many of the strongest periods are weighed as stripes."""
 BAR_EDGE: Final = 40.0
 """Colour step (sum over B, G, R) between neighbouring columns that separates two bars."""
+COLOUR_GRID: Final = (8, 6)
+"""Columns and rows of the tiles the chroma is compared on with the reference's."""
+CHROMA_LUMA: Final = (32, 235)
+"""Luma range in which a pixel's chroma tells its colour: darker, noise dominates it; brighter,
+a channel clips and the chroma is the clipping's, not the scene's."""
+CHROMA_MIN_VALID: Final = 0.5
+"""Share of the tiles whose chroma must be valid now and in the reference for a comparison."""
+CHROMA_MIN_SPREAD: Final = 3.0
+"""Spread of the reference's tile chroma (robust, Cb/Cr units) below which the picture is too
+grey to tell a loss of saturation from none."""
+CHROMA_FADED: Final = 0.8
+"""Share of the reference's luma contrast below which a picture has faded (its saturation is
+estimated, not taken as kept)."""
 _NOISE_KERNEL: Final = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
 """Immerkær's operator: blind to linear ramps, so its output on a picture is mostly its noise;
 for white noise of σ its output has a standard deviation of 6σ."""
@@ -64,6 +77,9 @@ class Colour:
     """Mean red-difference chroma, centred on 0 (scaled likewise)."""
     spread: float
     """How much the chroma varies across the picture (std of Cb and Cr, combined)."""
+    tiles: NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
+    """Mean (Cb, Cr) of each tile of a `COLOUR_GRID` (rows × columns × 2), over the pixels
+    whose luma is in `CHROMA_LUMA`; NaN for a tile with too few of them."""
 
     @property
     def offset(self) -> float:
@@ -75,6 +91,27 @@ class Colour:
         """The mean's distance from grey against the chroma's spread: a picture with a cast is
         tinted as a whole, a colourful one varies around grey (Xu et al.'s cast factor)."""
         return self.offset / max(self.spread, 1.0)
+
+
+@dataclass(frozen=True, slots=True)
+class ChromaChange:
+    """How the picture's chroma relates to the reference's, tile by tile: c = scale·r + cast.
+
+    A wrong white balance adds one offset to every tile's chroma (relative to its luma); a veil
+    of light, a washed-out or faded picture scales all chroma towards grey (the offset stays
+    near 0); an object or people in front of the camera change a minority of the tiles, which
+    the medians leave out."""
+
+    cb: float
+    cr: float
+    scale: float
+    """Saturation now against the reference's (robust spread of the tiles' chroma)."""
+    valid: float
+    """Share of the tiles compared (valid now and in the reference)."""
+
+    @property
+    def cast(self) -> float:
+        return math.hypot(self.cb, self.cr)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +133,8 @@ class Pattern:
     """How far the picture looks like a test pattern (colour bars or a solid card)."""
 
     column_std: float
-    """Vertical variation of the columns of the upper two thirds (the 90th percentile over the
-    columns)."""
+    """Vertical variation of the columns of the upper two thirds, rows of text left out (the
+    90th percentile over the columns)."""
     bars: int
     """Number of bands wider than 1/20 of the width with a colour step between them."""
     saturation: float
@@ -142,7 +179,60 @@ def measure_colour(chroma: NDArray[np.uint8] | None, grey: Grey) -> Colour:
         cb=float(mean_cb[0, 0]),
         cr=float(mean_cr[0, 0]),
         spread=math.hypot(float(std_cb[0, 0]), float(std_cr[0, 0])),
+        tiles=_chroma_tiles(cb, cr, grey),
     )
+
+
+def _chroma_tiles(cb: NDArray[Any], cr: NDArray[Any], grey: Grey) -> NDArray[np.float32] | None:
+    columns, rows = COLOUR_GRID
+    height, width = (grey.shape[0] // rows) * rows, (grey.shape[1] // columns) * columns
+    if height == 0 or width == 0:
+        return None
+    low, high = CHROMA_LUMA
+    weight = ((grey >= low) & (grey <= high)).astype(np.float32)[:height, :width]
+    size = (columns, rows)
+    share = cv2.resize(weight, size, interpolation=cv2.INTER_AREA)
+    tiles = np.empty((rows, columns, 2), np.float32)
+    for index, plane in enumerate((cb, cr)):
+        total = cv2.resize(plane[:height, :width] * weight, size, interpolation=cv2.INTER_AREA)
+        tiles[:, :, index] = total / np.maximum(share, 1e-6)
+    tiles[share < 0.5] = np.nan
+    return tiles
+
+
+def chroma_change(
+    colour: Colour, reference: Colour, *, contrast_kept: float | None = None
+) -> ChromaChange | None:
+    """The offset and the saturation scale that take the reference's tile chroma to the
+    picture's (`ChromaChange`); None when too few tiles have a valid chroma in both. A fading
+    takes luma contrast away with the saturation: the saturation is taken as kept unless the
+    picture kept less than `CHROMA_FADED` of the reference's contrast (an object in view also
+    narrows the chroma's spread, but leaves the rest of the room's contrast)."""
+    if (
+        colour.tiles is None
+        or reference.tiles is None
+        or colour.tiles.shape != reference.tiles.shape
+    ):
+        return None
+    now = colour.tiles.reshape(-1, 2)
+    before = reference.tiles.reshape(-1, 2)
+    both = ~(np.isnan(now).any(axis=1) | np.isnan(before).any(axis=1))
+    valid = float(np.count_nonzero(both)) / both.size
+    if valid < CHROMA_MIN_VALID:
+        return None
+    now, before = now[both].astype(np.float64), before[both].astype(np.float64)
+
+    def spread(values: NDArray[Any]) -> float:
+        return float(np.median(np.hypot(*(values - np.median(values, axis=0)).T)))
+
+    reference_spread = spread(before)
+    scale = 1.0
+    faded = contrast_kept is not None and contrast_kept < CHROMA_FADED
+    if faded and reference_spread >= CHROMA_MIN_SPREAD:
+        # Fading only takes saturation away; more spread is other things in view, not a gain.
+        scale = min(spread(now) / reference_spread, 1.0)
+    offset = np.median(now - scale * before, axis=0)
+    return ChromaChange(cb=float(offset[0]), cr=float(offset[1]), scale=scale, valid=valid)
 
 
 def measure_noise(strips: tuple[Grey, ...]) -> float:
@@ -189,6 +279,26 @@ def measure_obstruction(grey: Grey, reference: Grey) -> float:
     flat_before = ref_variance < FLAT_STD * FLAT_STD
     changed = np.abs(mean - ref_mean) > OBSTRUCTION_STEP
     return float(np.count_nonzero(flat_now & ~flat_before & changed)) / flat_now.size
+
+
+def measure_kept_contrast(grey: Grey, reference: Grey) -> float | None:
+    """How much of the reference's contrast the picture keeps where it still shows detail:
+    the median, over the tiles detailed in the reference and not flat now, of their luma
+    spread against the reference's there (0 when every such tile went flat). An object in
+    front of part of the lens leaves the rest of the room as it was (near 1); a veil of light
+    or a washed-out encoder takes contrast away everywhere alike (its transmission, 0.1–0.4).
+    None when the reference has too little detail to tell."""
+    if grey.shape != reference.shape:
+        return None
+    _, variance = tile_stats(grey)
+    _, ref_variance = tile_stats(reference)
+    detailed = ref_variance >= (4.0 * FLAT_STD) ** 2
+    if np.count_nonzero(detailed) < max(4, detailed.size // 10):
+        return None
+    kept = detailed & (variance >= FLAT_STD * FLAT_STD)
+    if not kept.any():
+        return 0.0
+    return float(np.median(np.sqrt(variance[kept] / ref_variance[kept])))
 
 
 def measure_flat_share(grey: Grey) -> float:
@@ -275,21 +385,31 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
 
 def measure_pattern(colour: NDArray[np.uint8] | None, chroma: NDArray[np.uint8] | None) -> Pattern:
     """Colour bars are columns of one colour each over (at least) the upper two thirds of the
-    picture, in several saturated bands; a card is one colour everywhere."""
+    picture, in several saturated bands; a card is one colour everywhere. An encoder writes
+    its clock or a message over the pattern: the rows that differ from the columns' colours
+    far more than the typical row (a line of text) are left out of the columns' figures."""
     if colour is None or chroma is None:
         return Pattern(column_std=255.0, bars=0, saturation=0.0)
     upper = colour[: max(1, colour.shape[0] * 2 // 3)].astype(np.float32)
     flat = upper.reshape(upper.shape[0], -1)
-    column_mean = cv2.reduce(flat, 0, cv2.REDUCE_AVG).reshape(-1, 3)
-    column_square = cv2.reduce(flat * flat, 0, cv2.REDUCE_AVG).reshape(-1, 3)
-    variance = np.maximum(column_square - column_mean * column_mean, 0.0)
+    column_mean = cv2.reduce(flat, 0, cv2.REDUCE_AVG)
+    # Rows of text stand out from the columns' colours along most of their length: leave out
+    # the rows that differ from them far more than the typical row does.
+    row_deviation = cv2.reduce(cv2.absdiff(flat, column_mean), 1, cv2.REDUCE_AVG).ravel()
+    typical = float(np.median(row_deviation))
+    kept = flat[row_deviation <= max(3.0 * typical, 2.0)]
+    if kept.shape[0] < max(2, flat.shape[0] // 2):
+        kept = flat
+    column_colour = cv2.reduce(kept, 0, cv2.REDUCE_AVG).reshape(-1, 3)
+    column_square = cv2.reduce(kept * kept, 0, cv2.REDUCE_AVG).reshape(-1, 3)
+    variance = np.maximum(column_square - column_colour * column_colour, 0.0)
     # Bars fill the width: nearly every column is of one colour, not just most of them.
     column_std = float(np.percentile(np.sqrt(variance).mean(axis=1), 90))
-    steps = np.abs(np.diff(column_mean, axis=0)).sum(axis=1)
+    steps = np.abs(np.diff(column_colour, axis=0)).sum(axis=1)
     edges = np.flatnonzero(steps > BAR_EDGE)
-    bounds = np.concatenate(([0], edges + 1, [column_mean.shape[0]]))
+    bounds = np.concatenate(([0], edges + 1, [column_colour.shape[0]]))
     widths = np.diff(bounds)
-    bars = int(np.count_nonzero(widths >= max(2, column_mean.shape[0] // 20)))
+    bars = int(np.count_nonzero(widths >= max(2, column_colour.shape[0] // 20)))
     upper_chroma = chroma[: upper.shape[0]].astype(np.float32) - 128.0
     magnitude = cv2.magnitude(
         np.ascontiguousarray(upper_chroma[:, :, 0]), np.ascontiguousarray(upper_chroma[:, :, 1])

@@ -22,6 +22,7 @@ from typing import Final
 
 from .decode import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, FrameError, decode_frame
 from .sources import (
+    BURST_FRAMES,
     DEFAULT_OPEN_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     FileSource,
@@ -145,11 +146,17 @@ class _CaptureWorker(_Worker):
                 self.checker.new_stream()
                 realtime = local if self.realtime is None else self.realtime
                 for frame in source.frames(
-                    interval=self.interval, realtime=realtime, stop=self.stopping
+                    interval=self.interval,
+                    realtime=realtime,
+                    stop=self.stopping,
+                    burst=self.sampler.burst,
                 ):
                     self.report("online")
                     delays.reset()
-                    self.deliver(self.checker.check(frame.image, at=frame.at, pts=frame.pts))
+                    result = self.checker.check(
+                        frame.image, at=frame.at, pts=frame.pts, burst=frame.burst
+                    )
+                    self.deliver(result)
                 if not self.stopping.is_set():
                     self.report("offline", "end of stream")
                     if local:
@@ -226,7 +233,10 @@ class Sampler:
         backoff: Backoff | None = None,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         max_bytes: int = DEFAULT_MAX_BYTES,
+        burst: int = BURST_FRAMES,
     ) -> None:
+        """`burst`: frames taken after each sample of a file or stream, `BURST_GAP` apart, for
+        the shake measurement (0: shakes are measured between samples only)."""
         self.on_sample = on_sample
         self.on_status = on_status
         self.open_timeout = open_timeout
@@ -234,6 +244,7 @@ class Sampler:
         self.backoff = backoff or Backoff()
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
+        self.burst = burst
         self._lock = threading.Lock()
         self._workers: dict[str, _Worker] = {}
         self._feeds: dict[str, PushFeed] = {}

@@ -37,6 +37,11 @@ of the venue's conduct. `bad_frame`: a pushed frame was refused (the reason is i
 DEFAULT_OPEN_TIMEOUT: Final = 5.0
 DEFAULT_READ_TIMEOUT: Final = 5.0
 _TIMESTAMP_PROBE_FRAMES: Final = 3
+BURST_FRAMES: Final = 2
+"""Frames taken after each sample for the shake measurement (0: none)."""
+BURST_GAP: Final = 0.2
+"""Seconds between the frames of a burst: long enough for a shaking mount (a few hertz) to
+move the picture, short enough for people walking to move little."""
 
 
 class SourceError(RuntimeError):
@@ -56,6 +61,9 @@ class SourceFrame:
     """Stream time in seconds (the source's timestamps, or the clock when it has none)."""
     pts: float | None
     """The source's own timestamp of this frame, None when it gives none."""
+    burst: tuple[Image, ...] = ()
+    """Frames that followed this one `BURST_GAP` apart, when a burst was asked for: a shaking
+    mount shows between them, while people move little in so short a time."""
 
 
 SECRET_QUERY_NAMES: Final = frozenset(
@@ -181,10 +189,26 @@ class _ContainerSource(ABC):
 
     def _sampled(
         self, decoder: _SampleDecoder, stop: threading.Event
-    ) -> Iterator[tuple[float, av.VideoFrame]]:
+    ) -> Iterator[tuple[float, av.VideoFrame, list[av.VideoFrame]]]:
+        """(moment, frame, the frames of its burst) of every sample: a sample is given once
+        its burst is whole, or cut short by the next sample or the end."""
         self._decoder = decoder
+        wanted = decoder.grid.burst
+        sample: tuple[float, av.VideoFrame] | None = None
+        burst: list[av.VideoFrame] = []
         try:
-            yield from decoder.samples(stop)
+            for at, frame, is_sample in decoder.samples(stop):
+                if is_sample:
+                    if sample is not None:
+                        yield (*sample, burst)
+                    sample, burst = (at, frame), []
+                elif sample is not None:
+                    burst.append(frame)
+                if sample is not None and len(burst) >= wanted:
+                    yield (*sample, burst)
+                    sample, burst = None, []
+            if sample is not None and not stop.is_set():
+                yield (*sample, burst)
         finally:
             self._decoded += decoder.decoded
             self._decoder = None
@@ -211,12 +235,11 @@ class FileSource(_ContainerSource):
         self._open(str(self.path), str(self.path))
 
     def _samples(
-        self, interval: float, stop: threading.Event
-    ) -> Iterator[tuple[float, av.VideoFrame]]:
-        """(time on the file's timeline from its first frame, frame) of every sample, over
-        every pass."""
+        self, grid: _Grid, stop: threading.Event
+    ) -> Iterator[tuple[float, av.VideoFrame, list[av.VideoFrame]]]:
+        """(time on the file's timeline from its first frame, frame, its burst) of every
+        sample, over every pass."""
         offset = 0.0
-        grid = _Grid(interval)
         while True:
             container = self._container
             if container is None:
@@ -243,19 +266,26 @@ class FileSource(_ContainerSource):
         interval: float,
         realtime: bool = False,
         stop: threading.Event | None = None,
+        burst: int = 0,
+        burst_gap: float = BURST_GAP,
     ) -> Iterator[SourceFrame]:
+        """One sample per `interval` of the file's timeline; with `burst`, each comes with the
+        `burst` frames that followed it `burst_gap` apart (when the interval leaves room)."""
         if self._container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
         started = time.monotonic()
-        for at, frame in self._samples(interval, stop):
+        grid = _Grid(interval, burst=burst, burst_gap=burst_gap)
+        for at, frame, extra in self._samples(grid, stop):
             if stop.is_set():
                 return
             if realtime:
                 ahead = at - (time.monotonic() - started)
                 if ahead > 0 and stop.wait(ahead):
                     return
-            yield SourceFrame(image=_image(frame), at=at, pts=at)
+            yield SourceFrame(
+                image=_image(frame), at=at, pts=at, burst=tuple(_image(f) for f in extra)
+            )
 
 
 class StreamSource(_ContainerSource):
@@ -294,6 +324,8 @@ class StreamSource(_ContainerSource):
         interval: float,
         realtime: bool = False,
         stop: threading.Event | None = None,
+        burst: int = 0,
+        burst_gap: float = BURST_GAP,
     ) -> Iterator[SourceFrame]:
         """Samples as the stream comes (`realtime` changes nothing: it comes at its own pace),
         `at` on the clock from the first read, `pts` the stream's own timestamp when its
@@ -304,10 +336,15 @@ class StreamSource(_ContainerSource):
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
         timeline = _ArrivalTimeline()
-        grid = _Grid(interval, lead=interval / 2)
+        grid = _Grid(interval, lead=interval / 2, burst=burst, burst_gap=burst_gap)
         try:
-            for at, frame in self._sampled(_SampleDecoder(container, grid, timeline), stop):
-                yield SourceFrame(image=_image(frame), at=at, pts=timeline.pts(frame))
+            for at, frame, extra in self._sampled(_SampleDecoder(container, grid, timeline), stop):
+                yield SourceFrame(
+                    image=_image(frame),
+                    at=at,
+                    pts=timeline.pts(frame),
+                    burst=tuple(_image(f) for f in extra),
+                )
         except av.error.FFmpegError as error:
             if not stop.is_set():
                 reason = (
@@ -327,20 +364,63 @@ class _Grid:
     every moment up to it. With a `lead` (a stream, where frames come when they come), a key
     frame may serve a moment from `lead` before it, and a sample settles its own moment and
     those more than `lead` before it: samples keep one interval apart however the key frames'
-    arrival jitters about a moment."""
+    arrival jitters about a moment.
 
-    def __init__(self, interval: float, *, lead: float = 0.0) -> None:
+    With a `burst`, each sample is followed by that many frames, each the first at least
+    `burst_gap` after the one before it, due before the next sample is; a burst that would not
+    end before the next sample's moment is not asked for."""
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        lead: float = 0.0,
+        burst: int = 0,
+        burst_gap: float = BURST_GAP,
+    ) -> None:
         self.interval = interval
         self.lead = lead
+        self.burst = burst if burst * burst_gap < interval else 0
+        self.burst_gap = burst_gap
         self.next_at = 0.0
+        self._burst_left = 0
+        """Frames of the last sample's burst still due, the next at `_burst_at` or after."""
+        self._burst_at = 0.0
+        self._burst_on_pts = False
 
-    def due(self, at: float, *, key: bool = False) -> bool:
+    @property
+    def in_burst(self) -> bool:
+        return self._burst_left > 0
+
+    def _sample_due(self, at: float, key: bool) -> bool:
         return at + 1e-6 + (self.lead if key else 0.0) >= self.next_at
 
-    def taken(self, at: float) -> None:
+    def _burst_moment(self, at: float, pts: float | None) -> float | None:
+        """Where a burst's spacing is measured: on the stream's own timestamps when the sample
+        had one (frames arrive in bunches), else on the timeline."""
+        return pts if self._burst_on_pts else at
+
+    def due(self, at: float, *, key: bool = False, pts: float | None = None) -> bool:
+        if self._burst_left and not self._sample_due(at, key):
+            moment = self._burst_moment(at, pts)
+            return moment is not None and moment + 1e-6 >= self._burst_at
+        return self._sample_due(at, key)
+
+    def taken(self, at: float, *, key: bool = False, pts: float | None = None) -> bool:
+        """Settle the moment `at` (timestamp `pts`) serves; whether it was a sample's (not a
+        burst frame's). A frame at the next sample's moment is that sample: the burst before
+        it ends short."""
+        if self._burst_left and not self._sample_due(at, key):
+            self._burst_left -= 1
+            self._burst_at = (self._burst_moment(at, pts) or 0.0) + self.burst_gap
+            return False
+        self._burst_on_pts = pts is not None
+        self._burst_at = (at if pts is None else pts) + self.burst_gap
+        self._burst_left = self.burst
         self.next_at += self.interval
         while self.next_at + self.lead <= at + 1e-6:
             self.next_at += self.interval
+        return True
 
 
 class _FileTimeline:
@@ -408,6 +488,11 @@ class _Timeline(Protocol):
     def frame_moment(self, when: float | None) -> float | None: ...
 
 
+_Taken = tuple[float, av.VideoFrame, bool]
+"""A frame the grid asked for: its moment, the frame, and whether it is a sample (or one of a
+sample's burst)."""
+
+
 class _SampleDecoder:
     """Reads a container's video packets and decodes only the frames its samples need — the
     one mechanism of files and streams; the timeline says when a packet or frame comes (the
@@ -445,7 +530,7 @@ class _SampleDecoder:
         self._short_groups = False
         """The last group of pictures (key frame to key frame) was no longer than an interval."""
 
-    def samples(self, stop: threading.Event) -> Iterator[tuple[float, av.VideoFrame]]:
+    def samples(self, stop: threading.Event) -> Iterator[_Taken]:
         """(moment, frame) of every sample until the container ends or `stop` is set (looked
         at between packets: a read waits at most the container's read timeout)."""
         for packet in self.container.demux(self.stream):
@@ -457,7 +542,7 @@ class _SampleDecoder:
     def _time(self, pts: int | None) -> float | None:
         return None if pts is None or self._unit is None else pts * self._unit
 
-    def _read(self, packet: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _read(self, packet: _VideoPacket) -> Iterator[_Taken]:
         if packet.size == 0 or not (self._keyed or packet.is_keyframe):
             return  # nothing before the first key frame decodes whole (a stream joined midway)
         self._keyed = True
@@ -480,9 +565,10 @@ class _SampleDecoder:
         if at is None:
             return
         key = bool(packet.is_keyframe)
-        # A stream whose key frames come at least once per interval waits for the next one.
-        waits = self.grid.lead > 0 and self._short_groups and not key
-        if self.grid.due(at, key=key) and not waits:
+        # A stream whose key frames come at least once per interval waits for the next one
+        # (for a sample: a burst's frames are the ones that follow it).
+        waits = self.grid.lead > 0 and self._short_groups and not key and not self.grid.in_burst
+        if self.grid.due(at, key=key, pts=when) and not waits:
             self._hunting = True
             if key and self._short_groups and len(self._pending) == 1:
                 yield from self._key_alone(packet)
@@ -491,18 +577,18 @@ class _SampleDecoder:
         elif self._pending_bytes > MAX_PENDING_BYTES:
             yield from self._feed()
 
-    def _end(self) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _end(self) -> Iterator[_Taken]:
         """The end: a sample due among the frames the decoder still holds is drained."""
         if self._hunting:
             yield from self._drain()
         self.codec.flush_buffers()
 
-    def _drain(self) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _drain(self) -> Iterator[_Taken]:
         for frame in self.codec.decode(None):
             frame.time_base = self.time_base  # a drained frame comes without it
             yield from self._take(frame)
 
-    def _key_alone(self, key: _VideoPacket) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _key_alone(self, key: _VideoPacket) -> Iterator[_Taken]:
         for frame in self.codec.decode(key):
             yield from self._take(frame)
         if self._hunting:
@@ -513,23 +599,24 @@ class _SampleDecoder:
         else:
             self._pending, self._pending_bytes = [], 0
 
-    def _feed(self) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _feed(self) -> Iterator[_Taken]:
         pending, self._pending, self._pending_bytes = self._pending, [], 0
         for packet in pending:
             for frame in self.codec.decode(packet):
                 yield from self._take(frame)
 
-    def _take(self, frame: av.VideoFrame) -> Iterator[tuple[float, av.VideoFrame]]:
+    def _take(self, frame: av.VideoFrame) -> Iterator[_Taken]:
         self.decoded += 1
         when = frame.time
         at = self.timeline.frame_moment(when)
-        if at is None or not self._hunting or not self.grid.due(at, key=frame.key_frame):
+        if at is None or not self._hunting:
+            return
+        if not self.grid.due(at, key=frame.key_frame, pts=when):
             return
         if when is not None and self._chain_from is not None and when + 1e-6 < self._chain_from:
             return
         self._hunting = False
-        self.grid.taken(at)
-        yield at, frame
+        yield at, frame, self.grid.taken(at, key=frame.key_frame, pts=when)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

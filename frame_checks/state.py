@@ -13,8 +13,9 @@ Neither class is thread-safe: one venue's samples are checked one after another.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 import cv2
@@ -179,16 +180,39 @@ class ShakeWindow:
     """The global shift of the picture between consecutive samples (a shaking camera moves the
     whole picture at every sample; people moving leave most of it in place). The shift is
     found by phase correlation and kept only when the picture's tiles, not one cluster of them,
-    support it (as for the alignment against the reference). Holds the previous grey copy."""
+    support it (as for the alignment against the reference). Holds the previous grey copy.
+
+    A sample may come with a burst: the frames that followed it a fraction of a second apart.
+    A mount that shakes moves the picture between any two of them, while in so short a time
+    people move little; the burst's largest supported shift is then the sample's (a single
+    move of the camera is one burst's, and the N-hits rule wants shakes at several samples)."""
 
     def __init__(self) -> None:
         self._previous: Grey | None = None
         self._window: NDArray[np.float32] | None = None
 
-    def observe(self, prepared: Prepared) -> tuple[float | None, float | None]:
+    def observe(
+        self, prepared: Prepared, burst: Sequence[Grey] = ()
+    ) -> tuple[float | None, float | None]:
         grey = prepared.grey
         previous, self._previous = self._previous, grey
-        if previous is None or previous.shape != grey.shape:
+        if burst:
+            shifts = [
+                self._shift(before, after, prepared.width)
+                for before, after in pairwise([grey, *burst])
+            ]
+            found = [shift for shift in shifts if shift[0] is not None]
+            if not found:
+                return None, None
+            return max(found, key=lambda shift: shift[0] or 0.0)
+        if previous is None:
+            return None, None
+        return self._shift(previous, grey, prepared.width)
+
+    def _shift(
+        self, previous: Grey, grey: Grey, source_width: int
+    ) -> tuple[float | None, float | None]:
+        if previous.shape != grey.shape:
             return None, None
         width = min(JITTER_WIDTH, int(grey.shape[1]))
         height = max(8, round(grey.shape[0] * width / grey.shape[1]))
@@ -204,7 +228,7 @@ class ShakeWindow:
         shifted = math.hypot(dx, dy) * factor >= 1.0
         if shifted and not translation_supported(previous, grey, dx * factor, dy * factor):
             return 0.0, float(response)
-        return math.hypot(dx, dy) * prepared.width / width, float(response)
+        return math.hypot(dx, dy) * source_width / width, float(response)
 
     def reset(self) -> None:
         self._previous = None

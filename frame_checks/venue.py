@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 from .align import Alignment
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, judge
-from .measure import Image, Measurement, Reference, measure, prepare
+from .measure import Image, Measurement, Reference, grey_copy, measure, prepare
+from .quality import chroma_change
 from .state import FlagEvent, FlagState, FreezeWindow, ShakeWindow
 
 
@@ -101,6 +102,19 @@ def sample_metrics(measurement: Measurement, motion: Motion) -> dict[str, Metric
         metrics["stripe_agreement"] = _round(quality.stripes.agreement, 3)
         metrics["pattern_bars"] = quality.pattern.bars
         metrics["pattern_column_std"] = _round(quality.pattern.column_std, 2)
+    if measurement.obstruction is not None:
+        metrics["obstruction"] = _round(measurement.obstruction, 4)
+    if measurement.contrast_kept is not None:
+        metrics["contrast_kept"] = _round(measurement.contrast_kept, 3)
+    if quality is not None and measurement.reference_quality is not None:
+        chroma = chroma_change(
+            quality.colour,
+            measurement.reference_quality.colour,
+            contrast_kept=measurement.contrast_kept,
+        )
+        if chroma is not None:
+            metrics["chroma_shift"] = _round(chroma.cast, 2)
+            metrics["chroma_scale"] = _round(chroma.scale, 3)
     if motion.jitter_px is not None:
         metrics["jitter_px"] = _round(motion.jitter_px, 2)
         metrics["jitter_response"] = _round(motion.jitter_response, 3)
@@ -180,14 +194,24 @@ class VenueChecker:
             self._shake.reset()
             self._alignment = None
 
-    def check(self, frame: Image, *, at: float, pts: float | None = None) -> SampleResult:
+    def check(
+        self,
+        frame: Image,
+        *,
+        at: float,
+        pts: float | None = None,
+        burst: Sequence[Image] = (),
+    ) -> SampleResult:
         """One sample at stream time `at` (seconds); `pts` is the source's own frame timestamp
-        or counter when it gives one — a repeated value means a repeated frame."""
+        or counter when it gives one — a repeated value means a repeated frame. `burst` holds
+        the frames that followed the sample a fraction of a second apart, when the source gives
+        them: a shake is measured between them rather than between samples."""
         prepared = prepare(frame)
+        burst_greys = [grey_copy(extra) for extra in burst]
         with self._lock:
             thresholds = self._thresholds
             motion = self._window.observe(prepared, at=at, pts=pts, thresholds=thresholds)
-            jitter, response = self._shake.observe(prepared)
+            jitter, response = self._shake.observe(prepared, burst_greys)
             motion = dataclasses.replace(motion, jitter_px=jitter, jitter_response=response)
             standing = self._standing_alignment(motion)
             measurement = measure(

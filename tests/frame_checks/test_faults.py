@@ -226,3 +226,94 @@ def test_a_blur_a_dark_room_and_another_view_are_not_mistaken_for_other_faults()
     assert "no_signal" not in hits(dim)
     assert "colour_cast" not in hits(elsewhere, reference)
     assert "colour_cast" not in hits(view(real_world("astronaut"), size=SMALL, zoom=1.2), reference)
+
+
+def faded(frame: np.ndarray, contrast: float, level: float) -> np.ndarray:
+    """Contrast compressed towards a lifted grey (a veil of light, a washed-out encoder)."""
+    out = frame.astype(np.float32) * contrast + level
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("name", ["coffee", "astronaut", "chelsea"])
+def test_a_faded_picture_is_not_a_colour_cast(name: str) -> None:
+    """Fading scales every colour towards grey: the mean chroma moves far from the
+    reference's, but no offset is added — only just above the low-contrast threshold, it is
+    judged for colour, and is not a cast; the same picture with a wrong white balance is."""
+    rng = np.random.default_rng(7)
+    world = real_world(name)
+    reference = view(world, size=SMALL)
+    clean = camera(world, rng)
+    thresholds = Thresholds()
+    for contrast in (0.3, 0.4):
+        picture = faded(clean, contrast, 150.0 - 128.0 * contrast)
+        found = hits(picture, reference)
+        assert "colour_cast" not in found, contrast
+    barely = faded(clean, 0.3, 110.0)
+    assert "low_contrast" not in hits(barely, reference, low_contrast_spread=30.0)
+    assert "colour_cast" not in hits(barely, reference, low_contrast_spread=30.0)
+    tinted = faded(gain(clean, 0.6, 1.0, 1.3), 0.6, 60.0)
+    assert "colour_cast" in hits(tinted, reference, low_contrast_spread=30.0)
+    assert thresholds.colour_cast_vs_reference > 0
+
+
+def test_someone_close_to_the_camera_is_not_a_colour_cast() -> None:
+    """Someone in a green coat close to the camera fills a third of the view and moves the
+    picture's mean chroma beyond the cast threshold; the tiles the coat does not cover keep
+    the reference's colours, so no cast is judged."""
+    rng = np.random.default_rng(8)
+    world = real_world("coffee")
+    reference = view(world, size=SMALL)
+    picture = camera(world, rng).astype(np.float32)
+    width = SMALL[0] // 3
+    folds = cv2.GaussianBlur(rng.normal(0.0, 30.0, (SMALL[1], width)), (0, 0), 3.0)
+    coat = np.array([50.0, 150.0, 40.0], np.float32) * (1.0 + folds[:, :, None] / 100.0)
+    picture[:, :width] = coat
+    frame = np.clip(picture, 0, 255).astype(np.uint8)
+    before = Reference.from_frame(reference).quality.colour
+    after = Reference.from_frame(frame).quality.colour
+    mean_shift = float(np.hypot(after.cb - before.cb, after.cr - before.cr))
+
+    assert mean_shift >= Thresholds().colour_cast_vs_reference
+    found = hits(frame, reference)
+    assert "colour_cast" not in found
+    assert "covered" not in found
+
+
+def test_a_test_pattern_with_an_on_screen_clock_and_a_dark_blue_card_are_no_signal() -> None:
+    bars = colour_bars()
+    cv2.putText(
+        bars, "2026-12-05 01:23:45", (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2
+    )
+    card = np.full((SMALL[1], SMALL[0], 3), (240, 30, 0), np.uint8)  # luma 45: a full blue
+    cv2.putText(card, "VIDEO LOSS", (200, 180), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (235, 235, 235), 2)
+
+    assert set(hits(bars)) == {"no_signal"}
+    assert set(hits(card)) == {"no_signal"}
+    dim = view(real_world("coffee"), size=SMALL)
+    assert "no_signal" not in hits(np.asarray(cv2.convertScaleAbs(dim, alpha=0.12), np.uint8))
+
+
+def cloth(frame: np.ndarray, share: float, level: float) -> np.ndarray:
+    """A cloth a few centimetres from the lens over the bottom `share` of the view: far out
+    of focus, so uniform, with an edge blurred over a tenth of the height."""
+    height = frame.shape[0]
+    alpha = (np.arange(height, dtype=np.float32) >= height * (1.0 - share)).astype(np.float32)
+    alpha = cv2.GaussianBlur(alpha[:, None], (1, 0), height / 20.0)[:, :, None]
+    out = frame.astype(np.float32) * (1.0 - alpha) + level * alpha
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def test_a_cloth_over_nearly_half_the_lens_is_covered_and_clipped_white_is_not() -> None:
+    rng = np.random.default_rng(9)
+    world = real_world("coffee")
+    reference = view(world, size=SMALL)
+    clean = camera(world, rng)
+
+    found = hits(cloth(clean, 0.45, 60.0), reference)
+    assert found["covered"].basis == "reference"
+    assert "colour_cast" not in found
+    assert "covered" not in hits(cloth(clean, 0.15, 60.0), reference)
+    # clipped white is flat where the reference had detail, but that is over-exposure
+    glaring = hits(gain(clean, 2.6, 2.6, 2.6), reference)
+    assert "overexposed" in glaring
+    assert "covered" not in glaring

@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from frame_checks import Backoff, Sampler
@@ -134,6 +135,29 @@ def test_a_stream_with_a_key_frame_per_interval_decodes_one_frame_a_sample(
     assert samples[0].image.shape == (180, 320, 3)
     received = round((times[-1] - times[0]) * FPS)  # the stream's frames meanwhile
     assert decoded <= len(samples) + round(INTERVAL * FPS) < received
+
+
+def test_a_streams_samples_come_with_the_frames_that_followed_them(
+    clips: dict[int, Path], serve: list[Server]
+) -> None:
+    """A burst on a live stream: the frames `gap` apart after each sample, in arrival order,
+    at one interval between samples, even where each sample is a key frame decoded alone."""
+    server = start(serve, clips[round(INTERVAL * FPS)], "udp")
+    source = opened(server.url)
+    try:
+        frames = source.frames(interval=INTERVAL, burst=2, burst_gap=0.1)
+        samples = [next(frames) for _ in range(SAMPLES)]
+        frames.close()
+    finally:
+        source.close()
+
+    assert [len(sample.burst) for sample in samples] == [2] * SAMPLES
+    for sample in samples:
+        assert all(extra.shape == sample.image.shape for extra in sample.burst)
+        # the test pattern moves: each burst frame is a later picture, not the sample again
+        assert not any(np.array_equal(extra, sample.image) for extra in sample.burst)
+    times = [sample.pts for sample in samples if sample.pts is not None]
+    assert (times[-1] - times[1]) / (len(times) - 2) == pytest.approx(INTERVAL, abs=1.0 / FPS)
 
 
 def test_a_stream_with_rarer_key_frames_decodes_only_up_to_its_samples(

@@ -262,3 +262,65 @@ def test_the_sampler_reads_a_file_url_at_stream_time_and_ends_once(black_after_s
     raised = [event for r in samples for event in r.events if event.kind == "raised"]
     assert [event.flag for event in raised] == ["black"]
     assert raised[0].at == pytest.approx(8.0)
+
+
+def swaying(room_world: np.ndarray, hertz: float, amplitude: float) -> Callable[[int], np.ndarray]:
+    """A camera on a mast that sways `amplitude` pixels to and fro at `hertz`, people walking."""
+    rng = np.random.default_rng(10)
+
+    def frame_at(index: int) -> np.ndarray:
+        at = index / FPS
+        dx = amplitude * float(np.sin(2.0 * np.pi * hertz * at))
+        walkers = [(int(40 + 30 * at) % 440, 60, 170)]
+        picture = with_people(room_world, walkers)
+        turn = np.array([[1.0, 0.0, dx], [0.0, 1.0, 0.0]])
+        moved = cv2.warpAffine(picture, turn, SIZE, borderMode=cv2.BORDER_REFLECT)
+        return noisy(np.asarray(moved, np.uint8), 2.0, rng)
+
+    return frame_at
+
+
+@pytest.fixture(scope="module")
+def sway_clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    if shutil.which("ffmpeg") is None:
+        pytest.skip("needs ffmpeg")
+    folder = tmp_path_factory.mktemp("sway")
+    world = real_world("coffee", (720, 405))
+    return {
+        "sway": encode(folder / "sway.mkv", swaying(world, 1.0, 10.0), codec="x264", gop=16),
+        "steady": encode(folder / "steady.mkv", swaying(world, 1.0, 0.0), codec="x264", gop=16),
+    }
+
+
+def test_each_sample_comes_with_a_burst_of_the_frames_after_it(
+    sway_clips: dict[str, Path],
+) -> None:
+    with FileSource(sway_clips["steady"]) as source:
+        frames = list(source.frames(interval=INTERVAL, burst=2, burst_gap=0.2))
+    with FileSource(sway_clips["steady"]) as plain:
+        without = list(plain.frames(interval=INTERVAL))
+
+    assert [f.at for f in frames] == pytest.approx([f.at for f in without], abs=1.0 / FPS)
+    assert all(len(f.burst) == 2 for f in frames[:-1])
+    assert all(extra.shape == f.image.shape for f in frames for extra in f.burst)
+    # the burst's frames are later frames (people walked on), not the sample again
+    assert not np.array_equal(frames[0].burst[0], frames[0].image)
+
+
+def test_a_mast_swaying_in_step_with_the_samples_is_shaking_only_within_bursts(
+    sway_clips: dict[str, Path],
+) -> None:
+    """A sway of 1 Hz is at the same phase every 2 s: consecutive samples see no shift at all,
+    the frames 0.25 s after each sample see it at its widest. People walking are no shake."""
+
+    def shaking(path: Path, burst: int) -> list[bool]:
+        checker = VenueChecker()
+        with FileSource(path) as source:
+            return [
+                "shaking" in checker.check(f.image, at=f.at, pts=f.pts, burst=f.burst).active
+                for f in source.frames(interval=INTERVAL, burst=burst)
+            ]
+
+    assert not any(shaking(sway_clips["sway"], burst=0))
+    assert all(shaking(sway_clips["sway"], burst=2)[2:])
+    assert not any(shaking(sway_clips["steady"], burst=2))
