@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     sampler_name: str = ""  # defaults to host:pid; shown on the venues page
     sampler_lease_seconds: float = 15.0
     sampler_heartbeat_seconds: float = 5.0
+    # Frames taken 0.2 s apart after each sample, for the shake check (`frame_checks.BURST_GAP`):
+    # 0 measures shakes between samples only; 2 also catches a mount swaying in step with the
+    # samples, at about three times the decoding (100 venues then need more than one core).
+    frame_burst: int = Field(default=0, ge=0, le=4)
     ws_max_message_bytes: int = 64 * 1024
     ws_messages_per_second: int = 20
     ws_session_check_seconds: float = 10.0

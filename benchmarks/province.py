@@ -138,10 +138,17 @@ class TimedChecker(VenueChecker):
         super().__init__(reference=reference)
         self.cpu = 0.0
 
-    def check(self, frame: Image, *, at: float, pts: float | None = None) -> SampleResult:
+    def check(
+        self,
+        frame: Image,
+        *,
+        at: float,
+        pts: float | None = None,
+        burst: Sequence[Image] = (),
+    ) -> SampleResult:
         started = time.thread_time()
         try:
-            return super().check(frame, at=at, pts=pts)
+            return super().check(frame, at=at, pts=pts, burst=burst)
         finally:
             self.cpu += time.thread_time() - started
 
@@ -221,6 +228,7 @@ def run_pipeline(
     seconds: float,
     folder: Path,
     streams: Sequence[str] = (),
+    burst: int = 0,
 ) -> PipelineRun:
     """The sampler at work for `seconds`; the venues' video comes from `streams` (one URL per
     venue) when given, else from their clips."""
@@ -271,7 +279,7 @@ def run_pipeline(
             venue = by_code[code]
             venue.offline.append(f"audio: {detail} at {time.monotonic() - venue.started:.1f} s")
 
-    sampler = Sampler(on_sample=sampled, on_status=status)
+    sampler = Sampler(on_sample=sampled, on_status=status, burst=burst)
     listener = AudioSampler(on_audio=heard, on_status=audio_status)
     for venue in places:
         venue.checker = TimedChecker(reference=reference)
@@ -551,6 +559,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="the video as live streams: the clips sent by FFmpeg over localhost UDP",
     )
+    parser.add_argument(
+        "--burst",
+        type=int,
+        default=0,
+        help="frames after each sample for the shake check (the setting frame_burst; default 0)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.clips = min(args.seconds, 15.0), 2
@@ -598,6 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         streams, senders = serve_live(clips, args.venues) if args.live else ([], [])
         if senders:
             print(f"video: live, {len(streams)} MPEG-TS streams over localhost UDP")
+        print(f"burst: {args.burst} frames after each sample" if args.burst else "burst: none")
         try:
             run = run_pipeline(
                 clips,
@@ -606,6 +621,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 seconds=args.seconds,
                 folder=folder,
                 streams=streams,
+                burst=args.burst,
             )
         finally:
             for sender in senders:

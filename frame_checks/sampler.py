@@ -22,7 +22,6 @@ from typing import Final
 
 from .decode import DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, FrameError, decode_frame
 from .sources import (
-    BURST_FRAMES,
     DEFAULT_OPEN_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     FileSource,
@@ -233,10 +232,11 @@ class Sampler:
         backoff: Backoff | None = None,
         max_pixels: int = DEFAULT_MAX_PIXELS,
         max_bytes: int = DEFAULT_MAX_BYTES,
-        burst: int = BURST_FRAMES,
+        burst: int = 0,
     ) -> None:
         """`burst`: frames taken after each sample of a file or stream, `BURST_GAP` apart, for
-        the shake measurement (0: shakes are measured between samples only)."""
+        the shake measurement (0: shakes are measured between samples only; `BURST_FRAMES` is
+        what the checks are measured with, at about three times the decoding)."""
         self.on_sample = on_sample
         self.on_status = on_status
         self.open_timeout = open_timeout

@@ -58,7 +58,7 @@ class FrameWatch:
         self.db = db
         self.settings = settings
         self.base = Thresholds.from_mapping(settings.frame_thresholds)
-        self.sampler = Sampler(on_sample=self.sampled, on_status=self.status_changed)
+        self.sampler = self._new_sampler()
         self._pushed: dict[str, VenueChecker] = {}
         self._following: dict[str, tuple[str | None, float]] = {}
         self._sampling = False
@@ -151,7 +151,7 @@ class FrameWatch:
             self._heart = None
         self.sampler.stop()
         self.audio.stop()
-        self.sampler = Sampler(on_sample=self.sampled, on_status=self.status_changed)
+        self.sampler = self._new_sampler()
         self._following.clear()
         self._sampling = False
         if self.keeper is not None:
@@ -221,6 +221,13 @@ class FrameWatch:
         self.status_changed(code, SourceStatus(state="online"))
         self.sampled(code, result)
         return result
+
+    def _new_sampler(self) -> Sampler:
+        return Sampler(
+            on_sample=self.sampled,
+            on_status=self.status_changed,
+            burst=self.settings.frame_burst,
+        )
 
     # -- callbacks from the sampler (worker threads) -------------------------------------
 
