@@ -4,10 +4,11 @@ by an external grabber.
 Invariants: every blocking call is bounded — opening and reading a stream obey the open and
 read timeouts, waiting for a pushed frame obeys its own timeout — so a source that hangs turns
 into a `SourceError` (the venue is offline), never into a stuck thread. Memory is bounded: a
-file or a stream holds the frame being sampled and at most `MAX_PENDING_BYTES` of coded video
-besides, a push feed only the latest frame pushed; nothing queues. Files and streams decode
-only the frames their samples need, by one mechanism (`_SampleDecoder`).
-Stream time comes from a file's own timestamps, a stream's arrival on the clock.
+file or a stream holds the frame being sampled (with its burst's, when one is asked for) and
+at most `MAX_PENDING_BYTES` of coded video besides, a push feed only the latest frame pushed;
+nothing queues. Files and streams decode only the frames their samples need, by one mechanism
+(`_SampleDecoder`). Stream time comes from a file's own timestamps, a stream's arrival on the
+clock.
 """
 
 from __future__ import annotations
