@@ -10,6 +10,9 @@ What keeps the suite fast (scripts/test runs it twice, in parallel workers, `-n 
 - A second template holds the worked example of DESIGN §3, imported once per worker: a test that
   asks for `imported` (or a fixture built on it) starts from that one.
 - Every password hash the suite makes is argon2id at its smallest cost (production's stays).
+- One app per worker (`AppCache`), pointed at each test's settings and database by
+  `app.main.bind`: FastAPI compiles an app's routes on its first requests.
+- Tests marked `long` start first, so that the workers finish together.
 - With --split-backends (scripts/test), a test that the backend cannot change runs in one of the
   two runs only: see `runs_on_one_backend`.
 """
