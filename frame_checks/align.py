@@ -339,6 +339,34 @@ def align(
     return dataclasses.replace(found, support=support)
 
 
+def corner_travel(before: Alignment, after: Alignment, width: int, height: int) -> float | None:
+    """How far (source pixels) the picture's farthest corner moved from one alignment to the
+    other by the camera turning and shifting (a change of scale is left out); None unless
+    both are `ok`."""
+    if before.status != "ok" or after.status != "ok":
+        return None
+    poses = []
+    for alignment in (before, after):
+        if alignment.rotation_deg is None or alignment.shift_x_px is None:
+            return None
+        poses.append(
+            (
+                math.radians(alignment.rotation_deg),
+                alignment.shift_x_px,
+                alignment.shift_y_px or 0.0,
+            )
+        )
+    farthest = 0.0
+    for x in (-width / 2.0, width / 2.0):
+        for y in (-height / 2.0, height / 2.0):
+            # counter-clockwise on screen is clockwise in image coordinates (y down)
+            (a, ax, ay), (b, bx, by) = poses
+            dx = x * (math.cos(b) - math.cos(a)) + y * (math.sin(b) - math.sin(a)) + bx - ax
+            dy = -x * (math.sin(b) - math.sin(a)) + y * (math.cos(b) - math.cos(a)) + by - ay
+            farthest = max(farthest, math.hypot(dx, dy))
+    return farthest
+
+
 def supported(favour: int, against: int, lost: bool) -> bool:
     """A transform describes the room when more tiles favour it than oppose it, at least two
     (one tile is one cluster of things, not the room), and it does not move most of what is on

@@ -192,7 +192,7 @@ _EVENT_FIGURES: dict[str, tuple[str, ...]] = {
     "colour_cast": ("chroma_offset", "chroma_shift", "cast_factor"),
     "noisy": ("noise_sigma", "reference_noise_sigma"),
     "stripes": ("stripe_amplitude", "stripe_period", "stripe_agreement", "stripe_purity"),
-    "covered": ("flat_share", "reference_flat_share"),
+    "covered": ("obstruction", "contrast_kept", "flat_share"),
     "shaking": ("jitter_px", "jitter_response"),
     "no_signal": ("pattern_bars", "pattern_column_std", "flat_share", "chroma_offset"),
 }

@@ -138,8 +138,19 @@ class Thresholds:
     overexposed_share_luma: float = 150.0
     """…when its mean luma is also at least this (a bright window in a normal room is not), or
     when twice that share is clipped."""
+    overexposed_vs_reference: float = 0.08
+    """With a reference: share of the pixels clipped white now and not in the reference…"""
+    overexposed_light: float = 1.3
+    """…from which a picture whose mean luma also rose by this factor over the reference's is
+    over-exposed (+1 EV lifts mid-tones by about 1.37): the camera let in more light than the
+    room's own picture holds. 0 turns the comparison off."""
     low_contrast_spread: float = 48.0
     """2nd–98th percentile luma range below which a visible picture is washed out / grey."""
+    low_contrast_vs_reference: float = 0.35
+    """With a reference: share of the reference's luma range below which a picture is washed
+    out, when its light did not go with the range (the mean kept at least twice that share of
+    the reference's): a veil lifts the black, a dimming takes the range and the light alike.
+    0 turns the comparison off."""
     colour_cast_offset: float = 50.0
     """Without a reference: distance of the mean chroma (per pixel relative to its luma, Cb/Cr
     8-bit at a luma of 128) from grey from which a picture is tinted… (a weak test: a warm
@@ -163,15 +174,15 @@ class Thresholds:
     stripes_purity: float = 0.3
     """Share of the row profile's detail that must be in that one period."""
     covered_share: float = 0.25
-    """With a reference: share of flat tiles from which the lens may be covered…"""
-    covered_gain: float = 0.2
-    """…when this share of the tiles is newly flat and shows something else than the
-    reference there (a blur flattens tiles but leaves their brightness)…"""
+    """With a reference: share of the picture hidden behind something out of focus that is
+    not the room's brightness (`obstruction`) from which the lens is covered…"""
     covered_kept_contrast: float = 0.6
     """…and the tiles still showing detail keep at least this share of the reference's
     contrast there (a washed-out picture loses it everywhere)."""
-    shaking_shift: float = 0.005
-    """Global shift between consecutive samples, as a share of the width, that is a shake."""
+    shaking_shift: float = 0.003
+    """Movement of the picture between consecutive samples (its farthest corner, by a shift
+    and a turn), as a share of the width, that is a shake: 6 px at 1080p, several times what
+    the alignment itself errs by."""
     shaking_response: float = 0.1
     """Phase-correlation peak below which that shift is not trusted (people, not the camera)."""
     no_signal_column_std: float = 4.0
@@ -247,9 +258,9 @@ class Thresholds:
                 raise ThresholdError(f"{name} must not be negative")
         for name in (
             "covered_share",
-            "covered_gain",
             "covered_kept_contrast",
             "overexposed_share",
+            "overexposed_vs_reference",
             "no_signal_flat",
         ):
             if not 0.0 <= getattr(self, name) <= 1.0:
@@ -306,10 +317,15 @@ class Motion:
     """Stream time since the picture last changed; 0 unless this sample is still or identical."""
     timestamp_repeated: bool = False
     jitter_px: float | None = None
-    """Global shift (source pixels) of the picture since the previous sample; None for the
-    first sample of a stream or when the shift could not be told from people moving."""
+    """How far (source pixels) the picture moved since the previous sample (its farthest
+    corner, when measured on the poses); None for the first sample of a stream or when the
+    movement could not be told from people moving."""
     jitter_response: float | None = None
-    """Strength of the phase-correlation peak that shift rests on (0–1)."""
+    """Strength of the phase-correlation peak that shift rests on (0–1); None when it comes
+    from the alignments against the reference."""
+    jitter_basis: str | None = None
+    """What the shift was measured on: "pose" (the alignments of consecutive samples),
+    "consecutive" (consecutive samples phase-correlated) or "burst"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,7 +406,8 @@ def judge(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> d
         hits["noisy"] = snow
     if striped := _stripes(measurement, thresholds):
         hits["stripes"] = striped
-    if shake := _shaking(measurement, motion, thresholds):
+    # Behind a covered lens the room's pose is guessed from what is left of it.
+    if covered is None and (shake := _shaking(measurement, motion, thresholds)):
         hits["shaking"] = shake
 
     if motion.still_seconds >= thresholds.freeze_seconds:
@@ -447,11 +464,7 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
         if kept is not None
         else quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
     )
-    if (
-        keeps_contrast
-        and quality.flat_share >= thresholds.covered_share
-        and gain >= thresholds.covered_gain
-    ):
+    if keeps_contrast and gain >= thresholds.covered_share:
         metrics: dict[str, Metric] = {
             "flat_share": quality.flat_share,
             "reference_flat_share": reference.flat_share,
@@ -464,7 +477,7 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
 
 
 def _overexposed(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
-    quality = measurement.quality
+    quality, reference = measurement.quality, measurement.reference_quality
     bright = quality.tone.bright_share if quality is not None else 0.0
     mean = measurement.exposure.luma_mean
     metrics: dict[str, Metric] = {"luma_mean": mean, "bright_share": bright}
@@ -474,20 +487,39 @@ def _overexposed(measurement: Measurement, thresholds: Thresholds) -> Hit | None
         mean >= thresholds.overexposed_share_luma or bright >= 2.0 * thresholds.overexposed_share
     ):
         return Hit("overexposed", metrics, "clipped")
+    if reference is None or thresholds.overexposed_light <= 0.0:
+        return None
+    newly_clipped = bright - reference.tone.bright_share
+    light = mean / max(reference.tone.mean, 1.0)
+    if (
+        newly_clipped >= thresholds.overexposed_vs_reference
+        and light >= thresholds.overexposed_light
+    ):
+        return Hit(
+            "overexposed", {**metrics, "newly_clipped": newly_clipped, "light": light}, "reference"
+        )
     return None
 
 
 def _low_contrast(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
-    quality = measurement.quality
+    quality, reference = measurement.quality, measurement.reference_quality
     exposure = measurement.exposure
     if quality is None or exposure.luma_mean < thresholds.dark_luma:
         return None
+    metrics: dict[str, Metric] = {
+        "luma_spread": quality.tone.spread,
+        "luma_mean": exposure.luma_mean,
+    }
     if quality.tone.spread < thresholds.low_contrast_spread:
-        metrics: dict[str, Metric] = {
-            "luma_spread": quality.tone.spread,
-            "luma_mean": exposure.luma_mean,
-        }
         return Hit("low_contrast", metrics, "spread")
+    if reference is None or reference.tone.spread < thresholds.low_contrast_spread:
+        return None
+    range_kept = quality.tone.spread / reference.tone.spread
+    light_kept = quality.tone.mean / max(reference.tone.mean, 1.0)
+    if range_kept < thresholds.low_contrast_vs_reference and light_kept >= 2.0 * range_kept:
+        metrics["range_kept"] = range_kept
+        metrics["light_kept"] = light_kept
+        return Hit("low_contrast", metrics, "reference")
     return None
 
 
@@ -566,18 +598,14 @@ def _stripes(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
 
 
 def _shaking(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> Hit | None:
-    if motion.jitter_px is None or motion.jitter_response is None:
+    if motion.jitter_px is None or motion.jitter_px < thresholds.shaking_shift * measurement.width:
         return None
-    if (
-        motion.jitter_px >= thresholds.shaking_shift * measurement.width
-        and motion.jitter_response >= thresholds.shaking_response
-    ):
-        metrics: dict[str, Metric] = {
-            "jitter_px": motion.jitter_px,
-            "jitter_response": motion.jitter_response,
-        }
-        return Hit("shaking", metrics, "consecutive")
-    return None
+    if motion.jitter_response is not None and motion.jitter_response < thresholds.shaking_response:
+        return None
+    metrics: dict[str, Metric] = {"jitter_px": motion.jitter_px}
+    if motion.jitter_response is not None:
+        metrics["jitter_response"] = motion.jitter_response
+    return Hit("shaking", metrics, motion.jitter_basis or "consecutive")
 
 
 def _visible(measurement: Measurement, thresholds: Thresholds) -> bool:

@@ -26,11 +26,10 @@ from numpy.typing import NDArray
 from .align import MIN_ALIGN_SPREAD, Alignment, Anchor, Grey, align
 from .quality import (
     Quality,
+    compare_tiles,
     measure_colour,
     measure_flat_share,
-    measure_kept_contrast,
     measure_noise,
-    measure_obstruction,
     measure_pattern,
     measure_stripes,
     measure_tone,
@@ -341,6 +340,7 @@ def measure(
                 else None
             ),
         )
+    tiles = compare_tiles(prepared.grey, reference.prepared.grey)
     return Measurement(
         width=prepared.width,
         height=prepared.height,
@@ -354,8 +354,8 @@ def measure(
         line_angle=None,
         quality=quality,
         reference_quality=reference.quality,
-        obstruction=measure_obstruction(prepared.grey, reference.prepared.grey),
-        contrast_kept=measure_kept_contrast(prepared.grey, reference.prepared.grey),
+        obstruction=tiles.obstruction if tiles is not None else None,
+        contrast_kept=tiles.contrast_kept if tiles is not None else None,
     )
 
 

@@ -30,6 +30,18 @@ OBSTRUCTION_STEP: Final = 12.0
 """Change of a tile's mean luma (grey levels) that shows another thing in front of the lens."""
 FLAT_STD: Final = 2.5
 """A tile whose luma varies less than this (std, grey levels) is flat: a covered lens, a card."""
+DETAIL_SIGMA: Final = 1.5
+"""Blur (grey-copy pixels) whose difference from the grey copy is a tile's fine detail."""
+SHARP_EDGE: Final = 2.0
+"""Gain of fine detail (std) along a region's border, over the reference's there, that shows
+the region's edge in focus."""
+_NEIGHBOURS: Final = np.ones((3, 3), np.uint8)
+LOST_DETAIL: Final = 0.5
+"""A tile lost its detail when that fell below this share of the reference's, beyond the
+change of the tile's light."""
+SMOOTH_STD: Final = 1.5
+"""A tile whose fine detail varies less than this (std, grey levels) shows nothing in focus;
+the grey copy's sensor noise stays below it."""
 STRIPE_MIN_CYCLES: Final = 12
 """Row profiles vary over the height with a scene's layout; only a period that repeats at least
 this often over the picture's height (three times in each quarter) can be a stripe pattern."""
@@ -63,6 +75,8 @@ class Tone:
     """2nd percentile of luma."""
     high: float
     """98th percentile of luma."""
+    mean: float = 0.0
+    """Mean luma."""
 
     @property
     def spread(self) -> float:
@@ -160,6 +174,7 @@ def measure_tone(grey: Grey) -> Tone:
         bright_share=float(histogram[BRIGHT_LEVEL:].sum()) / grey.size,
         low=float(np.searchsorted(cumulative, 0.02)),
         high=float(np.searchsorted(cumulative, 0.98)),
+        mean=float(histogram @ np.arange(256.0)) / max(1.0, float(grey.size)),
     )
 
 
@@ -266,39 +281,95 @@ def tile_stats(grey: Grey) -> tuple[NDArray[np.float32], NDArray[np.float32]]:
     return np.asarray(mean), np.asarray(square - mean * mean)
 
 
-def measure_obstruction(grey: Grey, reference: Grey) -> float:
-    """Share of the tiles that are flat now, were not in the reference, and show something
-    else than the reference did there (their mean moved by more than `OBSTRUCTION_STEP`): an
-    object in front of the lens. A blurred picture is flat where the reference had detail too,
-    but each tile keeps its mean."""
+def tile_detail(grey: Grey) -> NDArray[np.float32]:
+    """Variance of each `TILE`² tile's fine detail: the grey copy less its blur at
+    `DETAIL_SIGMA`. A smooth gradient (light falling off across an out-of-focus hand, the soft
+    edge of a cloth) has none; edges and texture keep theirs."""
+    rows, columns = max(1, grey.shape[0] // TILE), max(1, grey.shape[1] // TILE)
+    picture = grey[: rows * TILE, : columns * TILE].astype(np.float32)
+    fine = picture - cv2.GaussianBlur(picture, (0, 0), DETAIL_SIGMA)
+    return np.asarray(cv2.resize(fine * fine, (columns, rows), interpolation=cv2.INTER_AREA))
+
+
+@dataclass(frozen=True, slots=True)
+class TileChange:
+    """How the picture's tiles relate to the reference's (see `compare_tiles`)."""
+
+    obstruction: float
+    """Share of the tiles in regions hidden by something out of focus in front of the lens."""
+    contrast_kept: float | None
+    """Median, over the tiles that keep detail, of their luma spread against the reference's."""
+
+
+def _outer_border(region: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The tiles next to a region that lie outside it, not in a hole of it (a hole has at
+    most three neighbours, itself included, that are not the region's)."""
+    outside = cv2.copyMakeBorder(
+        (~region).astype(np.float32), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=1.0
+    )
+    open_around = cv2.filter2D(outside, -1, _NEIGHBOURS.astype(np.float32))[1:-1, 1:-1]
+    near = cv2.dilate(region.astype(np.uint8), _NEIGHBOURS).astype(bool)
+    return near & ~region & (open_around >= 4.0)
+
+
+def compare_tiles(grey: Grey, reference: Grey) -> TileChange | None:
+    """An object in front of the lens hides part of the room behind one region that is out of
+    focus and is not the room's brightness. A tile is hidden when it shows no fine detail now
+    and either had some in the reference or departs from the reference's brightness; the
+    hidden tiles that touch make regions, and a region is an object when most of it lost its
+    detail and most of it changed brightness. The room's own change of light (a lamp, the
+    camera's exposure) is the median gain of the tiles that keep their detail: a tile has
+    changed when its mean departs from the reference's times that gain by more than
+    `OBSTRUCTION_STEP`. A blurred picture loses the detail but keeps each tile's brightness;
+    a dimmed wall changes brightness but never had detail to lose.
+
+    The tiles that keep detail also tell how much contrast the picture kept (`contrast_kept`,
+    None when the reference has too little detail to tell): near 1 beside an object in front
+    of part of the lens, the transmission (0.1–0.4) under a veil of light or a washed-out
+    encoder. None when the two are not the same size."""
     if grey.shape != reference.shape:
-        return 0.0
+        return None
     mean, variance = tile_stats(grey)
     ref_mean, ref_variance = tile_stats(reference)
-    flat_now = variance < FLAT_STD * FLAT_STD
-    flat_before = ref_variance < FLAT_STD * FLAT_STD
-    changed = np.abs(mean - ref_mean) > OBSTRUCTION_STEP
-    return float(np.count_nonzero(flat_now & ~flat_before & changed)) / flat_now.size
-
-
-def measure_kept_contrast(grey: Grey, reference: Grey) -> float | None:
-    """How much of the reference's contrast the picture keeps where it still shows detail:
-    the median, over the tiles detailed in the reference and not flat now, of their luma
-    spread against the reference's there (0 when every such tile went flat). An object in
-    front of part of the lens leaves the rest of the room as it was (near 1); a veil of light
-    or a washed-out encoder takes contrast away everywhere alike (its transmission, 0.1–0.4).
-    None when the reference has too little detail to tell."""
-    if grey.shape != reference.shape:
-        return None
-    _, variance = tile_stats(grey)
-    _, ref_variance = tile_stats(reference)
-    detailed = ref_variance >= (4.0 * FLAT_STD) ** 2
-    if np.count_nonzero(detailed) < max(4, detailed.size // 10):
-        return None
-    kept = detailed & (variance >= FLAT_STD * FLAT_STD)
-    if not kept.any():
-        return 0.0
-    return float(np.median(np.sqrt(variance[kept] / ref_variance[kept])))
+    detail_now, detail_before = np.sqrt(tile_detail(grey)), np.sqrt(tile_detail(reference))
+    detailed_now, detailed_before = detail_now >= SMOOTH_STD, detail_before >= SMOOTH_STD
+    kept = detailed_now & detailed_before
+    enough = max(4, kept.size // 10)
+    gain = 1.0
+    if np.count_nonzero(kept) >= enough:
+        gain = float(np.median(mean[kept] / np.maximum(ref_mean[kept], 1.0)))
+    changed = np.abs(mean - gain * ref_mean) > OBSTRUCTION_STEP
+    # Less light takes detail away with it: detail is lost where it fell far more than the
+    # tile's light did.
+    light = mean / np.maximum(ref_mean, 1.0)
+    lost = detailed_before & ~detailed_now & (detail_now < LOST_DETAIL * light * detail_before)
+    hidden = ~detailed_now & (lost | changed)
+    count, labels = cv2.connectedComponents(hidden.astype(np.uint8), connectivity=8)
+    objects = 0
+    for label in range(1, count):
+        region = labels == label
+        size = int(np.count_nonzero(region))
+        # Close to the lens a thing is far out of focus: its edge blurs into the room. A thing
+        # in focus (someone standing close by) draws a sharp edge the room did not have.
+        border = _outer_border(region)
+        if (
+            border.any()
+            and float(np.median(detail_now[border] - detail_before[border])) >= SHARP_EDGE
+        ):
+            continue
+        if (
+            5 * np.count_nonzero(region & lost) >= size
+            and 2 * np.count_nonzero(region & changed) >= size
+        ):
+            objects += size
+    contrast: float | None = None
+    spread_before = ref_variance >= (4.0 * FLAT_STD) ** 2
+    if np.count_nonzero(spread_before) >= enough:
+        both = spread_before & detailed_now
+        contrast = (
+            float(np.median(np.sqrt(variance[both] / ref_variance[both]))) if both.any() else 0.0
+        )
+    return TileChange(obstruction=objects / hidden.size, contrast_kept=contrast)
 
 
 def measure_flat_share(grey: Grey) -> float:

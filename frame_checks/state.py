@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .align import Grey, translation_supported
+from .align import Alignment, Grey, corner_travel, translation_supported
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, stillness
 from .measure import Prepared, compare
 
@@ -172,42 +172,70 @@ class FreezeWindow:
         self._fresh_in_row = 0
 
 
+@dataclass(frozen=True, slots=True)
+class Jump:
+    """The picture's movement since the previous sample (or within a burst)."""
+
+    pixels: float
+    """Source pixels."""
+    response: float | None
+    """Strength of the phase-correlation peak it rests on (0–1); None when it comes from the
+    alignments against the reference."""
+    basis: Literal["pose", "consecutive", "burst"]
+
+
 JITTER_WIDTH = 160
 """Width of the copy consecutive samples are phase-correlated on."""
 
 
 class ShakeWindow:
-    """The global shift of the picture between consecutive samples (a shaking camera moves the
-    whole picture at every sample; people moving leave most of it in place). The shift is
-    found by phase correlation and kept only when the picture's tiles, not one cluster of them,
-    support it (as for the alignment against the reference). Holds the previous grey copy.
+    """How far the picture jumped between consecutive samples (a shaking camera moves the whole
+    picture at every sample; people moving leave most of it in place). Holds the previous
+    sample's grey copy and alignment.
+
+    With a reference, each sample's alignment is the camera's pose: the jump is how far the
+    picture's farthest corner travelled from one pose to the next, by a shift and a turn
+    (`basis` "pose"). Without one, or when either pose is unsure, the shift is found by phase
+    correlation and kept only when the picture's tiles, not one cluster of them, support it
+    (as for the alignment against the reference; "consecutive").
 
     A sample may come with a burst: the frames that followed it a fraction of a second apart.
     A mount that shakes moves the picture between any two of them, while in so short a time
-    people move little; the burst's largest supported shift is then the sample's (a single
-    move of the camera is one burst's, and the N-hits rule wants shakes at several samples)."""
+    people move little; the burst's largest supported shift is then the sample's ("burst"; a
+    single move of the camera is one burst's, and the N-hits rule wants shakes at several
+    samples)."""
 
     def __init__(self) -> None:
         self._previous: Grey | None = None
+        self._pose: Alignment | None = None
         self._window: NDArray[np.float32] | None = None
 
     def observe(
-        self, prepared: Prepared, burst: Sequence[Grey] = ()
-    ) -> tuple[float | None, float | None]:
+        self, prepared: Prepared, burst: Sequence[Grey] = (), pose: Alignment | None = None
+    ) -> Jump | None:
         grey = prepared.grey
         previous, self._previous = self._previous, grey
+        before, self._pose = self._pose, pose
         if burst:
             shifts = [
-                self._shift(before, after, prepared.width)
-                for before, after in pairwise([grey, *burst])
+                self._shift(before_, after, prepared.width)
+                for before_, after in pairwise([grey, *burst])
             ]
             found = [shift for shift in shifts if shift[0] is not None]
             if not found:
-                return None, None
-            return max(found, key=lambda shift: shift[0] or 0.0)
+                return None
+            pixels, response = max(found, key=lambda shift: shift[0] or 0.0)
+            return Jump(pixels or 0.0, response, "burst")
+        if before is not None and pose is not None:
+            travel = corner_travel(before, pose, prepared.width, prepared.height)
+            if travel is not None:
+                return Jump(travel, None, "pose")
         if previous is None:
-            return None, None
-        return self._shift(previous, grey, prepared.width)
+            return None
+        pixels, response = self._shift(previous, grey, prepared.width)
+        if pixels is None:
+            return None
+        return Jump(pixels, response, "consecutive")
 
     def _shift(
         self, previous: Grey, grey: Grey, source_width: int
@@ -232,3 +260,4 @@ class ShakeWindow:
 
     def reset(self) -> None:
         self._previous = None
+        self._pose = None

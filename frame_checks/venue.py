@@ -117,6 +117,8 @@ def sample_metrics(measurement: Measurement, motion: Motion) -> dict[str, Metric
             metrics["chroma_scale"] = _round(chroma.scale, 3)
     if motion.jitter_px is not None:
         metrics["jitter_px"] = _round(motion.jitter_px, 2)
+        metrics["jitter_basis"] = motion.jitter_basis or "consecutive"
+    if motion.jitter_response is not None:
         metrics["jitter_response"] = _round(motion.jitter_response, 3)
     metrics["stillness"] = motion.stillness
     metrics["still_seconds"] = _round(motion.still_seconds, 3)
@@ -211,8 +213,6 @@ class VenueChecker:
         with self._lock:
             thresholds = self._thresholds
             motion = self._window.observe(prepared, at=at, pts=pts, thresholds=thresholds)
-            jitter, response = self._shake.observe(prepared, burst_greys)
-            motion = dataclasses.replace(motion, jitter_px=jitter, jitter_response=response)
             standing = self._standing_alignment(motion)
             measurement = measure(
                 prepared,
@@ -224,6 +224,14 @@ class VenueChecker:
             if measurement.alignment is not standing:
                 self._alignment = measurement.alignment
                 self._alignment_uses = 0
+            jump = self._shake.observe(prepared, burst_greys, pose=measurement.alignment)
+            if jump is not None:
+                motion = dataclasses.replace(
+                    motion,
+                    jitter_px=jump.pixels,
+                    jitter_response=jump.response,
+                    jitter_basis=jump.basis,
+                )
             hits = judge(measurement, motion, thresholds)
             metrics = sample_metrics(measurement, motion)
             events = self._flags.update(hits, at=at, metrics=metrics)
