@@ -134,11 +134,17 @@ def test_a_feed_that_recovers_clears_its_flag_which_still_waits_for_a_controller
 def test_a_dismissed_flag_deducts_nothing(client: TestClient, meeting: str) -> None:
     flag = raise_black_flag(client)
     year = assessment_year(datetime.now(UTC))
-    before = client.get("/api/scores", params={"year": year}).json()
+    # Both standings at one moment, after the decision.
+    later = (datetime.now(UTC) + timedelta(minutes=1)).replace(microsecond=0).isoformat()
+
+    def standings() -> object:
+        return client.get("/api/scores", params={"year": year, "as_of": later}).json()
+
+    before = standings()
     dismissed = client.post(f"/api/flags/{flag['id']}/dismiss", json={"note": "会前调试"})
     assert dismissed.json()["status"] == "dismissed"
     assert dismissed.json()["incident"] is None
-    assert client.get("/api/scores", params={"year": year}).json() == before
+    assert standings() == before
 
 
 def test_bad_frames_are_refused_clearly(client: TestClient, meeting: str) -> None:
