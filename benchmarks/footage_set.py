@@ -29,8 +29,8 @@ recording.
 
 Every clip is read from the file at stream time (`FileSource`, one sample per 2 s of the file's
 timeline, PyAV decoding, each sample with the two frames that follow it 0.2 s apart for the
-shake measurement, as the sampler takes them; the shaking clips are checked once more without
-those bursts, as a baseline) and checked against a reference frame taken elsewhere in the recording
+shake measurement, as the sampler takes them with `VCWATCH_FRAME_BURST=2`; and once more
+without bursts, the sampler's default, where a shake is measured between samples) and checked against a reference frame taken elsewhere in the recording
 (other people in other places). Scored per kind: recall (fault segments in which the flag was
 raised), precision (raises of the kind that fall in a segment of that kind), the false-positive
 rate on clean samples (the share with the kind active; the first sample of a clip and the three

@@ -1054,38 +1054,18 @@ def run_footage(args: argparse.Namespace, thresholds: Thresholds) -> None:
         runs = [footage_set.check_clip(clip, reference) for clip in clips]
         for run in runs:
             footage_set.ffmpeg_verdicts(run, thresholds, run_ffmpeg, folder)
-        shaking = [r for r in runs if r.clip.kind == "shaking"]
-        between_samples = [footage_set.check_clip(r.clip, reference, burst=0) for r in shaking]
+        # the sampler's default: no bursts, a shake measured between samples
+        plain = [footage_set.check_clip(clip, reference, burst=0) for clip in clips]
+        for alone, run in zip(plain, runs, strict=True):
+            alone.ffmpeg = run.ffmpeg  # the same sample moments
     samples = sum(len(r.samples) for r in runs)
     print(f"clips: {len(clips)} ({samples} samples at {footage_set.INTERVAL:g} s)")
-    scores = footage_set.score(runs)
-    rows = []
-    for kind in FLAGS:
-        k = scores[kind]
-        ok = k.recall() >= TARGET_RECALL and k.fpr() <= TARGET_FPR
-        rows.append(
-            [kind, str(k.segments), str(k.clean), fmt(k.recall()), fmt(k.precision()),
-             fmt(k.fpr()), fmt(k.agreement()) if k.compared else "—", verdict(ok)]
-        )  # fmt: skip
-    print(
-        table(
-            ["kind", "faults", "clean", "recall", "precision", "FPR", "agree FFmpeg", "target"],
-            rows,
-        )
-    )
-    if shaking:
-        found = footage_set.score(shaking)["shaking"]
-        plain = footage_set.score(between_samples)["shaking"]
-        print(
-            f"shaking, the same {len(shaking)} clips: with a burst of {BURST_FRAMES} "
-            f"frames {BURST_GAP:g} s apart after each sample recall "
-            f"{fmt(found.recall())}, precision {fmt(found.precision())}; between samples only "
-            f"(2 s apart) recall {fmt(plain.recall())}, precision {fmt(plain.precision())}"
-        )
-    wrong = footage_set.wrong_clips(runs)
-    if wrong:
-        print(f"clips with a missed fault or a wrong raise ({len(wrong)}):")
-        print("\n".join(f"  {line}" for line in wrong))
+    for title, these in (
+        (f"with a burst of {BURST_FRAMES} frames {BURST_GAP:g} s apart after each sample", runs),
+        ("the sampler's default: no bursts (a shake is measured between samples)", plain),
+    ):
+        print(f"\n{title}")
+        footage_table(these)
     print(
         "agree FFmpeg: per-sample agreement with freezedetect / blackdetect (flag state) and "
         "signalstats (single-sample judgement) on the same 2-s samples; — where FFmpeg has no filter"
@@ -1102,6 +1082,28 @@ def run_footage(args: argparse.Namespace, thresholds: Thresholds) -> None:
         f"analysis per 1080p sample, one core, alignment and every video kind: {hd:.2f} ms "
         f"(target ≤ {TARGET_MS_WITH_REFERENCE:g}) {verdict(hd <= TARGET_MS_WITH_REFERENCE)}"
     )
+
+
+def footage_table(runs: Sequence[footage_set.ClipRun]) -> None:
+    scores = footage_set.score(runs)
+    rows = []
+    for kind in FLAGS:
+        k = scores[kind]
+        ok = k.recall() >= TARGET_RECALL and k.fpr() <= TARGET_FPR
+        rows.append(
+            [kind, str(k.segments), str(k.clean), fmt(k.recall()), fmt(k.precision()),
+             fmt(k.fpr()), fmt(k.agreement()) if k.compared else "—", verdict(ok)]
+        )  # fmt: skip
+    print(
+        table(
+            ["kind", "faults", "clean", "recall", "precision", "FPR", "agree FFmpeg", "target"],
+            rows,
+        )
+    )
+    wrong = footage_set.wrong_clips(runs)
+    if wrong:
+        print(f"clips with a missed fault or a wrong raise ({len(wrong)}):")
+        print("\n".join(f"  {line}" for line in wrong))
 
 
 def report(

@@ -342,8 +342,10 @@ def align(
 def corner_travel(before: Alignment, after: Alignment, width: int, height: int) -> float | None:
     """How far (source pixels) the picture's farthest corner moved from one alignment to the
     other by the camera turning and shifting (a change of scale is left out); None unless
-    both are `ok`."""
-    if before.status != "ok" or after.status != "ok":
+    both are `ok` and rest on the corners' consensus: ECC alone now and then settles on a
+    nearby wrong pose when people fill a turned or moved view, and one such sample would
+    be a jump away and back."""
+    if any(a.status != "ok" or a.method == "ecc" for a in (before, after)):
         return None
     poses = []
     for alignment in (before, after):

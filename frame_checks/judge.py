@@ -179,10 +179,13 @@ class Thresholds:
     covered_kept_contrast: float = 0.6
     """…and the tiles still showing detail keep at least this share of the reference's
     contrast there (a washed-out picture loses it everywhere)."""
-    shaking_shift: float = 0.003
-    """Movement of the picture between consecutive samples (its farthest corner, by a shift
-    and a turn), as a share of the width, that is a shake: 6 px at 1080p, several times what
-    the alignment itself errs by."""
+    shaking_shift: float = 0.005
+    """Shift of the whole picture between consecutive samples or within a burst, found by
+    phase correlation on a 160-pixel-wide copy, as a share of the width, that is a shake…"""
+    shaking_travel: float = 0.003
+    """…and, where both samples are aligned with the reference, how far the picture's farthest
+    corner travelled between their poses (a shift and a turn), as a share of the width: 6 px
+    at 1080p, many times what the alignment errs by."""
     shaking_response: float = 0.1
     """Phase-correlation peak below which that shift is not trusted (people, not the camera)."""
     no_signal_column_std: float = 4.0
@@ -455,20 +458,21 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
         or measurement.exposure.luma_mean < thresholds.dark_luma
     ):
         return None
-    gain = measurement.obstruction or 0.0
+    hidden = measurement.obstruction or 0.0
     # A covered lens leaves the rest of the room at its contrast; a washed-out picture loses
-    # it everywhere (that is `low_contrast`, even when it only nears the threshold).
+    # it everywhere (that is `low_contrast`, even when it only nears the threshold). Where the
+    # reference has too little detail to tell tile by tile, the luma range tells.
     kept = measurement.contrast_kept
     keeps_contrast = (
         kept >= thresholds.covered_kept_contrast
         if kept is not None
-        else quality.tone.spread >= 2.0 * thresholds.low_contrast_spread
+        else quality.tone.spread >= thresholds.covered_kept_contrast * reference.tone.spread
     )
-    if keeps_contrast and gain >= thresholds.covered_share:
+    if keeps_contrast and hidden >= thresholds.covered_share:
         metrics: dict[str, Metric] = {
             "flat_share": quality.flat_share,
             "reference_flat_share": reference.flat_share,
-            "obstruction": gain,
+            "obstruction": hidden,
             "contrast_kept": kept,
             "luma_mean": measurement.exposure.luma_mean,
         }
@@ -598,7 +602,8 @@ def _stripes(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
 
 
 def _shaking(measurement: Measurement, motion: Motion, thresholds: Thresholds) -> Hit | None:
-    if motion.jitter_px is None or motion.jitter_px < thresholds.shaking_shift * measurement.width:
+    limit = thresholds.shaking_travel if motion.jitter_basis == "pose" else thresholds.shaking_shift
+    if motion.jitter_px is None or motion.jitter_px < limit * measurement.width:
         return None
     if motion.jitter_response is not None and motion.jitter_response < thresholds.shaking_response:
         return None

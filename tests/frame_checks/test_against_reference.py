@@ -130,4 +130,4 @@ def test_a_mount_that_turns_as_it_shakes_is_shaking_between_samples() -> None:
     assert not any("shaking" in flags for flags in steady)
     one_move = [(0.0, 0.0, 0.0)] * 2 + [(6.0, 0.0, 0.5)] * 3
     assert not any("shaking" in flags for flags in turned_and_shifted(world, one_move))
-    assert Thresholds().shaking_shift * SMALL[0] < 2.5
+    assert Thresholds().shaking_travel * SMALL[0] < 2.5
