@@ -1141,7 +1141,7 @@ def report(
                 fmt(t.recall),
                 fmt(t.precision),
                 fmt(t.fpr),
-                verdict(ok),
+                verdict(ok) if t.positives else "—",  # frozen: clips only
             ]
         )
     print(
