@@ -26,6 +26,7 @@ from numpy.typing import NDArray
 from .align import MIN_ALIGN_SPREAD, Alignment, Anchor, Grey, align
 from .quality import (
     Quality,
+    Tiles,
     compare_tiles,
     measure_colour,
     measure_flat_share,
@@ -167,6 +168,7 @@ class Reference:
     sharpness: Sharpness
     anchor: Anchor
     quality: Quality
+    tiles: Tiles
 
     @classmethod
     def from_frame(cls, frame: Image) -> Reference:
@@ -176,6 +178,7 @@ class Reference:
             sharpness=measure_sharpness(prepared.grey),
             anchor=Anchor.of(prepared.grey),
             quality=measure_quality(prepared),
+            tiles=Tiles.of(prepared.grey),
         )
 
 
@@ -340,7 +343,7 @@ def measure(
                 else None
             ),
         )
-    tiles = compare_tiles(prepared.grey, reference.prepared.grey)
+    tiles = compare_tiles(Tiles.of(prepared.grey), reference.tiles)
     return Measurement(
         width=prepared.width,
         height=prepared.height,

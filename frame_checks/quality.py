@@ -292,6 +292,21 @@ def tile_detail(grey: Grey) -> NDArray[np.float32]:
 
 
 @dataclass(frozen=True, slots=True)
+class Tiles:
+    """A grey copy's `TILE`² tiles: their mean luma, its variance, and their fine detail's
+    (`tile_detail`) standard deviation."""
+
+    mean: NDArray[np.float32]
+    variance: NDArray[np.float32]
+    detail: NDArray[np.float32]
+
+    @classmethod
+    def of(cls, grey: Grey) -> Tiles:
+        mean, variance = tile_stats(grey)
+        return cls(mean=mean, variance=variance, detail=np.sqrt(tile_detail(grey)))
+
+
+@dataclass(frozen=True, slots=True)
 class TileChange:
     """How the picture's tiles relate to the reference's (see `compare_tiles`)."""
 
@@ -312,7 +327,7 @@ def _outer_border(region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return near & ~region & (open_around >= 4.0)
 
 
-def compare_tiles(grey: Grey, reference: Grey) -> TileChange | None:
+def compare_tiles(now: Tiles, before: Tiles) -> TileChange | None:
     """An object in front of the lens hides part of the room behind one region that is out of
     focus and is not the room's brightness. A tile is hidden when it shows no fine detail now
     and either had some in the reference or departs from the reference's brightness; the
@@ -327,11 +342,10 @@ def compare_tiles(grey: Grey, reference: Grey) -> TileChange | None:
     None when the reference has too little detail to tell): near 1 beside an object in front
     of part of the lens, the transmission (0.1–0.4) under a veil of light or a washed-out
     encoder. None when the two are not the same size."""
-    if grey.shape != reference.shape:
+    if now.mean.shape != before.mean.shape:
         return None
-    mean, variance = tile_stats(grey)
-    ref_mean, ref_variance = tile_stats(reference)
-    detail_now, detail_before = np.sqrt(tile_detail(grey)), np.sqrt(tile_detail(reference))
+    mean, variance, detail_now = now.mean, now.variance, now.detail
+    ref_mean, ref_variance, detail_before = before.mean, before.variance, before.detail
     detailed_now, detailed_before = detail_now >= SMOOTH_STD, detail_before >= SMOOTH_STD
     kept = detailed_now & detailed_before
     enough = max(4, kept.size // 10)
