@@ -51,6 +51,12 @@ REFINE_DONE_PX: Final = 0.05
 
 SUPPORT_GRID: Final = (4, 4)
 """Tiles (columns, rows) that vote on whether a transform describes the room."""
+SPREAD_AREA: Final = 0.12
+"""Share of the picture the corners agreeing on a move between two samples must span (their
+convex hull) for the whole view to have moved: one person walking spans less."""
+STILL_PX: Final = 1.0
+"""A matched corner that moved less than this (grey-copy pixels) between two samples stood
+still."""
 SUPPORT_MIN_STD: Final = 4.0
 """A tile flatter than this (luma std) on either picture has no say."""
 SUPPORT_MARGIN: Final = 0.1
@@ -164,6 +170,23 @@ def _features(grey: Grey) -> Features:
 def _consensus(reference: Features, current: Features) -> NDArray[np.float32] | None:
     """The similarity (rotation, scale, shift) most matched corners agree on, by RANSAC: robust
     to people moving in the room, which would pull a whole-picture alignment off."""
+    found = _consensus_matches(reference, current)
+    return None if found is None else found.warp
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Consensus:
+    warp: NDArray[np.float32]
+    source: NDArray[np.float32]
+    """Where the matched corners are on the first picture (N×2)…"""
+    target: NDArray[np.float32]
+    """…and on the second."""
+    agreeing: NDArray[np.bool_]
+    """Which matches agree on `warp`."""
+
+
+def _consensus_matches(reference: Features, current: Features) -> _Consensus | None:
+    """`_consensus`'s similarity with the matches it was found on."""
     if reference.descriptors is None or current.descriptors is None:
         return None
     matches = cv2.BFMatcher(cv2.NORM_HAMMING, crossCheck=True).match(
@@ -181,7 +204,9 @@ def _consensus(reference: Features, current: Features) -> NDArray[np.float32] | 
     agreeing = int(np.count_nonzero(inliers))
     if agreeing < CONSENSUS_MIN_INLIERS or agreeing < CONSENSUS_MIN_SHARE * len(matches):
         return None
-    return np.asarray(warp, dtype=np.float32)
+    return _Consensus(
+        np.asarray(warp, dtype=np.float32), source, target, inliers.ravel().astype(bool)
+    )
 
 
 def _ecc_level(
@@ -358,15 +383,55 @@ def corner_travel(before: Alignment, after: Alignment, width: int, height: int) 
                 alignment.shift_y_px or 0.0,
             )
         )
+    return _farthest_corner(poses[0], poses[1], width, height)
+
+
+def _farthest_corner(
+    before: tuple[float, float, float], after: tuple[float, float, float], width: int, height: int
+) -> float:
+    """How far the farthest corner of a `width`×`height` picture moves from one pose to the
+    other (a turn in radians, counter-clockwise on screen, and a shift of the centre)."""
+    (a, ax, ay), (b, bx, by) = before, after
     farthest = 0.0
     for x in (-width / 2.0, width / 2.0):
         for y in (-height / 2.0, height / 2.0):
             # counter-clockwise on screen is clockwise in image coordinates (y down)
-            (a, ax, ay), (b, bx, by) = poses
             dx = x * (math.cos(b) - math.cos(a)) + y * (math.sin(b) - math.sin(a)) + bx - ax
             dy = -x * (math.sin(b) - math.sin(a)) + y * (math.cos(b) - math.cos(a)) + by - ay
             farthest = max(farthest, math.hypot(dx, dy))
     return farthest
+
+
+def view_travel(before: Grey, after: Grey) -> float | None:
+    """How far (grey-copy pixels) the picture's farthest corner moved from `before` to `after`
+    by the similarity (a turn and a shift) their matched corners agree on, when the whole view
+    moved rather than one thing in it: the corners that agree span the picture
+    (`SPREAD_AREA`), and more widely than the corners that stood still. 0 when they do not
+    (someone walking, even close by); None when they agree on nothing (too few corners)."""
+    if before.shape != after.shape:
+        return None
+    found = _consensus_matches(_features(before), _features(after))
+    if found is None:
+        return None
+    height, width = after.shape
+    still = np.hypot(*(found.target - found.source).T) < STILL_PX
+    moved_span = _span(found.target[found.agreeing])
+    if moved_span < SPREAD_AREA * width * height or moved_span <= _span(found.target[still]):
+        return 0.0
+    # a turn and a shift about the centre; a change of scale is left out, as in `corner_travel`
+    rotation, _, _ = _similarity(found.warp, (width, height))
+    centre = np.array([(width - 1) / 2.0, (height - 1) / 2.0])
+    warp = found.warp.astype(np.float64)
+    shift = warp[:, :2] @ centre + warp[:, 2] - centre
+    turn = (math.radians(rotation), float(shift[0]), float(shift[1]))
+    return _farthest_corner((0.0, 0.0, 0.0), turn, width, height)
+
+
+def _span(points: NDArray[np.float32]) -> float:
+    """Area of the convex hull of some points (N×2)."""
+    if len(points) < 3:
+        return 0.0
+    return float(cv2.contourArea(cv2.convexHull(points.reshape(-1, 1, 2))))
 
 
 def supported(favour: int, against: int, lost: bool) -> bool:

@@ -178,14 +178,19 @@ class Thresholds:
     not the room's brightness (`obstruction`) from which the lens is covered…"""
     covered_kept_contrast: float = 0.6
     """…and the tiles still showing detail keep at least this share of the reference's
-    contrast there (a washed-out picture loses it everywhere)."""
+    contrast there (a washed-out picture loses it everywhere)…"""
+    covered_matched: float = 0.95
+    """…unless the reference, brought onto the picture by the alignment, correlates with it at
+    least this well: a picture that matches as a whole hides nothing (a moved view differs
+    from the reference tile by tile, behind nothing)."""
     shaking_shift: float = 0.005
     """Shift of the whole picture between consecutive samples or within a burst, found by
     phase correlation on a 160-pixel-wide copy, as a share of the width, that is a shake…"""
-    shaking_travel: float = 0.003
+    shaking_travel: float = 0.002
     """…and, where both samples are aligned with the reference, how far the picture's farthest
-    corner travelled between their poses (a shift and a turn), as a share of the width: 6 px
-    at 1080p, many times what the alignment errs by."""
+    corner travelled between their poses (a shift and a turn), as a share of the width: 4 px
+    at 1080p, three times the most that poses of a still camera on real footage with people
+    walking were seen to differ by."""
     shaking_response: float = 0.1
     """Phase-correlation peak below which that shift is not trusted (people, not the camera)."""
     no_signal_column_std: float = 4.0
@@ -452,10 +457,16 @@ def _covered(measurement: Measurement, thresholds: Thresholds) -> Hit | None:
     """Judged on a picture bright enough only: dimming flattens every tile, and a dark picture
     is `dark` whatever darkened it."""
     quality, reference = measurement.quality, measurement.reference_quality
+    alignment = measurement.alignment
     if (
         quality is None
         or reference is None
         or measurement.exposure.luma_mean < thresholds.dark_luma
+        or (
+            alignment is not None
+            and alignment.status == "ok"
+            and (alignment.correlation or 0.0) >= thresholds.covered_matched
+        )
     ):
         return None
     hidden = measurement.obstruction or 0.0

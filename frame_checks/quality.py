@@ -39,6 +39,11 @@ _NEIGHBOURS: Final = np.ones((3, 3), np.uint8)
 LOST_DETAIL: Final = 0.5
 """A tile lost its detail when that fell below this share of the reference's, beyond the
 change of the tile's light."""
+SHADING_SPREAD: Final = 6.0
+"""Spread (std, grey levels) of a region's tile means in the reference from which its light
+and shade tell whether the room is still behind it…"""
+SHADING_FOLLOWS: Final = 0.5
+"""…by the region's tile means still correlating with the reference's at least this much."""
 SMOOTH_STD: Final = 1.5
 """A tile whose fine detail varies less than this (std, grey levels) shows nothing in focus;
 the grey copy's sensor noise stays below it."""
@@ -327,6 +332,19 @@ def _outer_border(region: NDArray[np.bool_]) -> NDArray[np.bool_]:
     return near & ~region & (open_around >= 4.0)
 
 
+def _shading_kept(now: NDArray[np.float32], before: NDArray[np.float32]) -> bool:
+    """Whether a region's tiles still show the reference's light and shade from tile to tile,
+    scaled by the region's own change of light, as a dimmer or brighter room does; a cloth in
+    front of it shows its own smooth fall of light instead. A region the reference shows as
+    plain cannot tell."""
+    spread = float(before.std())
+    if now.size < 4 or spread < SHADING_SPREAD:
+        return True
+    light = float(np.median(now / np.maximum(before, 1.0)))
+    follows = float(np.corrcoef(now, before)[0, 1]) if float(now.std()) > 0 else 0.0
+    return float(now.std()) >= LOST_DETAIL * light * spread and follows >= SHADING_FOLLOWS
+
+
 def compare_tiles(now: Tiles, before: Tiles) -> TileChange | None:
     """An object in front of the lens hides part of the room behind one region that is out of
     focus and is not the room's brightness. A tile is hidden when it shows no fine detail now
@@ -353,10 +371,13 @@ def compare_tiles(now: Tiles, before: Tiles) -> TileChange | None:
     if np.count_nonzero(kept) >= enough:
         gain = float(np.median(mean[kept] / np.maximum(ref_mean[kept], 1.0)))
     changed = np.abs(mean - gain * ref_mean) > OBSTRUCTION_STEP
-    # Less light takes detail away with it: detail is lost where it fell far more than the
-    # tile's light did.
+    # Less light takes detail away with it: detail is lost where it, or the tile's whole
+    # contrast, fell far more than the tile's light did (near the noise, only the contrast
+    # still tells a dark cloth from a dimmer room).
     light = mean / np.maximum(ref_mean, 1.0)
-    lost = detailed_before & ~detailed_now & (detail_now < LOST_DETAIL * light * detail_before)
+    darker = LOST_DETAIL * light
+    faded = (detail_now < darker * detail_before) | (variance < (darker * darker) * ref_variance)
+    lost = detailed_before & ~detailed_now & faded
     hidden = ~detailed_now & (lost | changed)
     count, labels = cv2.connectedComponents(hidden.astype(np.uint8), connectivity=8)
     objects = 0
@@ -373,8 +394,8 @@ def compare_tiles(now: Tiles, before: Tiles) -> TileChange | None:
             continue
         if (
             5 * np.count_nonzero(region & lost) >= size
-            and 2 * np.count_nonzero(region & changed) >= size
-        ):
+            or not _shading_kept(mean[region], ref_mean[region])
+        ) and 2 * np.count_nonzero(region & changed) >= size:
             objects += size
     contrast: float | None = None
     spread_before = ref_variance >= (4.0 * FLAT_STD) ** 2

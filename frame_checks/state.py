@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from .align import Alignment, Grey, corner_travel, translation_supported
+from .align import Alignment, Grey, corner_travel, translation_supported, view_travel
 from .judge import FLAGS, Flag, Hit, Metric, Motion, Thresholds, stillness
 from .measure import Prepared, compare
 
@@ -197,7 +197,9 @@ class ShakeWindow:
     picture's farthest corner travelled from one pose to the next, by a shift and a turn
     (`basis` "pose"). Without one, or when either pose is unsure, the shift is found by phase
     correlation and kept only when the picture's tiles, not one cluster of them, support it
-    (as for the alignment against the reference; "consecutive").
+    (as for the alignment against the reference; "consecutive"). A shift the tiles do not
+    support may come with a turn: the corners matched between the two samples then say how far
+    the view moved, when they agree across the picture (`view_travel`).
 
     A sample may come with a burst: the frames that followed it a fraction of a second apart.
     A mount that shakes moves the picture between any two of them, while in so short a time
@@ -255,7 +257,9 @@ class ShakeWindow:
         factor = grey.shape[1] / width
         shifted = math.hypot(dx, dy) * factor >= 1.0
         if shifted and not translation_supported(previous, grey, dx * factor, dy * factor):
-            return 0.0, float(response)
+            # not a shift of the whole picture: a turn with it, or people moving
+            travel = view_travel(previous, grey)
+            return (travel or 0.0) * source_width / grey.shape[1], float(response)
         return math.hypot(dx, dy) * source_width / width, float(response)
 
     def reset(self) -> None:

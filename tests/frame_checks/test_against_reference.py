@@ -106,13 +106,61 @@ def test_a_lamp_off_on_one_side_is_not_a_covered_lens_and_a_hand_is(name: str) -
     assert found["covered"].basis == "reference"
 
 
+def dark_cloth_at_the_lens(frame: np.ndarray, share: float, level: float) -> np.ndarray:
+    """A dark cloth over the right-hand `share`, far out of focus: no detail and no shading of
+    its own but a fall of light towards its far edge, its edge blurred over a fifteenth of the
+    width."""
+    height, width = frame.shape[:2]
+    across = np.linspace(0.0, 1.0, width, dtype=np.float32)
+    alpha = (across >= 1.0 - share).astype(np.float32)
+    alpha = cv2.GaussianBlur(np.tile(alpha, (height, 1)), (0, 0), width / 15.0)[:, :, None]
+    light = level * (1.0 - 0.3 * across)[None, :, None]
+    out = frame.astype(np.float32) * (1.0 - alpha) + light * alpha
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("name", ["chelsea", "astronaut"])
+def test_a_dark_cloth_over_a_room_with_little_fine_detail_is_a_covered_lens(name: str) -> None:
+    """Behind a room with little fine detail (a soft camera, plain surfaces) a dark cloth takes
+    away detail only at the noise, where a dimmer room would lose it too; what it also takes
+    away is the room's light and shade from tile to tile. A lamp off on one side keeps both."""
+    rng = np.random.default_rng(15)
+    world = cv2.GaussianBlur(real_world(name), (0, 0), 8.0)
+    reference = view(world, size=SMALL)
+    clean = camera(world, rng)
+
+    for level in (55.0, 70.0):
+        found = hits(dark_cloth_at_the_lens(clean, 0.4, level), reference)
+        assert found["covered"].basis == "reference", level
+    for factor in (0.2, 0.35, 0.5, 1.8):
+        assert "covered" not in hits(lamp_off_on_one_side(clean, factor), reference), factor
+
+
+@pytest.mark.parametrize("dx", [120.0, 160.0])
+def test_a_moved_view_that_brings_something_plain_in_is_moved_not_covered(dx: float) -> None:
+    """A plain dark thing at the side of the room (out of focus, like a cloth at the lens) fills
+    more of the picture once the camera turned towards it, tile by tile a covered lens; but
+    the reference, brought onto the picture, matches it as a whole: nothing hides it."""
+    world = real_world("astronaut")
+    height, width = world.shape[:2]
+    side = np.tile((np.linspace(0.0, 1.0, width, dtype=np.float32) < 0.42), (height, 1))
+    alpha = cv2.GaussianBlur(side.astype(np.float32), (0, 0), 25.0)[:, :, None]
+    world = np.clip(world * (1.0 - alpha) + 60.0 * alpha, 0, 255).astype(np.uint8)
+
+    found = hits(camera(world, np.random.default_rng(5), dx=dx), view(world, size=SMALL))
+    assert "moved" in found
+    assert "covered" not in found
+
+
 def turned_and_shifted(
-    world: np.ndarray, poses: list[tuple[float, float, float]]
+    world: np.ndarray, poses: list[tuple[float, float, float]], *, reference: bool = True
 ) -> list[set[str]]:
     """The flags standing after each sample of a camera at the given poses (dx, dy, degrees),
     2 s apart, with no bursts: the shake shows between samples only."""
     rng = np.random.default_rng(14)
-    checker = VenueChecker(reference=Reference.from_frame(view(world, size=SMALL)))
+    checker = VenueChecker(
+        reference=Reference.from_frame(view(world, size=SMALL)) if reference else None
+    )
     found = []
     for index, (dx, dy, degrees) in enumerate(poses):
         result = checker.check(camera(world, rng, dx=dx, dy=dy, rotation=degrees), at=2.0 * index)
@@ -131,3 +179,14 @@ def test_a_mount_that_turns_as_it_shakes_is_shaking_between_samples() -> None:
     one_move = [(0.0, 0.0, 0.0)] * 2 + [(6.0, 0.0, 0.5)] * 3
     assert not any("shaking" in flags for flags in turned_and_shifted(world, one_move))
     assert Thresholds().shaking_travel * SMALL[0] < 2.5
+
+
+def test_a_mount_that_turns_as_it_shakes_is_shaking_without_a_reference() -> None:
+    """Without a reference there is no pose: between two samples a turn of over a degree
+    leaves no shift that the tiles hold, and the corners matched between the samples tell how
+    far the view moved. The same turn held still is no shake."""
+    world = real_world("camera")
+    poses = [(0.0, 0.0, 0.0), (3.0, -2.0, 1.2), (-2.0, 3.0, -1.2), (3.0, 2.0, 1.0)]
+    assert "shaking" in turned_and_shifted(world, poses, reference=False)[-1]
+    steady = turned_and_shifted(world, [(3.0, -2.0, 1.2)] * 4, reference=False)
+    assert not any("shaking" in flags for flags in steady)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import pytest
 
-from frame_checks.align import align
+from frame_checks.align import align, view_travel
 from frame_checks.measure import (
     MeasureError,
     Reference,
@@ -223,3 +225,40 @@ def test_people_moving_in_the_room_do_not_move_the_picture() -> None:
     assert abs(found.rotation_deg) <= 0.3  # type: ignore[arg-type]
     assert found.shift_px <= 3.0  # type: ignore[operator]
     assert abs(found.scale - 1.0) <= 0.005  # type: ignore[operator]
+
+
+def test_the_view_travel_between_samples_follows_the_camera_not_one_thing_moving() -> None:
+    """The corners matched between two samples measure a turn and a shift of the whole view
+    (in grey-copy pixels at the farthest corner); one textured thing moving across a plain
+    room is not the view moving, however many corners it carries."""
+    rng = np.random.default_rng(3)
+    world = real_world("camera")
+    small = (640, 360)
+    before = prepare(noisy(view(world, size=small), 2.0, rng)).grey
+    after = prepare(noisy(view(world, size=small, rotation=0.8, shift=(6.0, -4.0)), 2.0, rng)).grey
+    turn = math.radians(0.8)
+    expected = max(
+        math.hypot(
+            x * (math.cos(turn) - 1.0) + y * math.sin(turn) + 3.0,
+            -x * math.sin(turn) + y * (math.cos(turn) - 1.0) - 2.0,
+        )
+        for x in (-160.0, 160.0)
+        for y in (-90.0, 90.0)
+    )
+    travel = view_travel(before, after)
+    assert travel is not None
+    assert abs(travel - expected) <= 0.5
+
+    plain = np.tile(np.linspace(90, 150, small[0], dtype=np.float32), (small[1], 1)).astype(
+        np.uint8
+    )
+    thing = cv2.resize(real_world("astronaut")[200:300, 300:400], (90, 120))
+
+    def room(x: int) -> np.ndarray:
+        frame = cv2.cvtColor(plain, cv2.COLOR_GRAY2BGR)
+        frame[120:240, x : x + 90] = thing
+        return noisy(frame, 2.0, rng)
+
+    assert view_travel(prepare(room(200)).grey, prepare(room(230)).grey) == 0.0
+    flat = prepare(noisy(cv2.cvtColor(plain, cv2.COLOR_GRAY2BGR), 2.0, rng)).grey
+    assert view_travel(flat, flat) is None
