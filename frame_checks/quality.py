@@ -425,14 +425,15 @@ def _hann(length: int) -> NDArray[np.float64]:
 
 
 def _amplitudes(
-    profile: NDArray[np.float64], cycles_per_row: NDArray[np.float64]
+    profiles: NDArray[np.float64], cycles_per_row: NDArray[np.float64]
 ) -> NDArray[np.float64]:
-    """Amplitudes of some frequencies in a profile (Hann-windowed, mean removed)."""
-    n = profile.size
+    """Amplitudes of some frequencies in each column of `profiles` (Hann-windowed, mean
+    removed): one row of amplitudes per column."""
+    n = profiles.shape[0]
     window = _hann(n)
-    centred = (profile - profile.mean()) * window
+    centred = (profiles - profiles.mean(axis=0)) * window[:, None]
     phase = np.exp(-2j * math.pi * np.outer(np.arange(n), cycles_per_row))
-    return np.asarray(2.0 * np.abs(centred @ phase) / max(float(window.sum()), 1e-9))
+    return np.asarray(2.0 * np.abs(centred.T @ phase) / max(float(window.sum()), 1e-9))
 
 
 def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
@@ -471,9 +472,9 @@ def measure_stripes(rows: NDArray[np.float32]) -> Stripes:
     # height (a room's few horizontal lines leave some out), over the whole's.
     frequencies = candidates / height
     quarter = height // 4
+    quarters = whole[: 4 * quarter].reshape(4, quarter).T
     parts = np.vstack(
-        [_amplitudes(rows[:, c].astype(np.float64), frequencies) for c in range(3)]
-        + [_amplitudes(whole[q * quarter : (q + 1) * quarter], frequencies) for q in range(4)]
+        [_amplitudes(rows.astype(np.float64), frequencies), _amplitudes(quarters, frequencies)]
     )
     agreements = parts.min(axis=0) / np.maximum(band[candidates], 1e-9)
     best = int(np.argmax(band[candidates] * agreements))
