@@ -1242,7 +1242,7 @@ def report(
     print(
         f"errors of the {len(rotation_errors)} accepted alignments; not accepted: {left} of "
         f"{left + len(rotation_errors)}"
-        + (f" ({statuses}: they show in the tilted and moved recall above)" if left else "")
+        + (f" ({statuses}: judged as no move, a miss above where one was made)" if left else "")
     )
 
     # Without a reference ---------------------------------------------------------------------
