@@ -182,7 +182,7 @@ class Thresholds:
     covered_matched: float = 0.95
     """…unless the reference, brought onto the picture by the alignment, correlates with it at
     least this well: a picture that matches as a whole hides nothing (a moved view differs
-    from the reference tile by tile, behind nothing)."""
+    from the reference tile by tile, behind nothing). Above 1: never."""
     shaking_shift: float = 0.005
     """Shift of the whole picture between consecutive samples or within a burst, found by
     phase correlation on a 160-pixel-wide copy, as a share of the width, that is a shake…"""
