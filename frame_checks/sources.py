@@ -271,7 +271,9 @@ class FileSource(_ContainerSource):
         burst_gap: float = BURST_GAP,
     ) -> Iterator[SourceFrame]:
         """One sample per `interval` of the file's timeline; with `burst`, each comes with the
-        `burst` frames that followed it `burst_gap` apart (when the interval leaves room)."""
+        `burst` frames that followed it `burst_gap` apart (when the interval leaves room). Read
+        at stream time (`realtime`), a reader that fell a whole interval behind skips to the
+        newest moment, as it would on a live feed: the moments it missed are never decoded."""
         if self._container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
@@ -287,6 +289,8 @@ class FileSource(_ContainerSource):
             yield SourceFrame(
                 image=_image(frame), at=at, pts=at, burst=tuple(_image(f) for f in extra)
             )
+            if realtime:
+                grid.catch_up(time.monotonic() - started)
 
 
 class StreamSource(_ContainerSource):
@@ -406,6 +410,14 @@ class _Grid:
             moment = self._burst_moment(at, pts)
             return moment is not None and moment + 1e-6 >= self._burst_at
         return self._sample_due(at, key)
+
+    def catch_up(self, now: float) -> None:
+        """Give up the moments a whole interval or more before `now` on the timeline: a reader
+        that fell behind is handed the newest moment next, not a backlog of stale ones."""
+        latest = math.floor(now / self.interval) * self.interval
+        if latest > self.next_at + 1e-6:
+            self.next_at = latest
+            self._burst_left = 0
 
     def taken(self, at: float, *, key: bool = False, pts: float | None = None) -> bool:
         """Settle the moment `at` (timestamp `pts`) serves; whether it was a sample's (not a

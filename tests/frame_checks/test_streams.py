@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 import av
@@ -241,6 +242,33 @@ def test_a_file_is_sampled_once_per_interval_of_its_own_timeline(black_after_six
     assert frames[0].image.shape == (SIZE[1], SIZE[0], 3)
     # looping, the file's timeline goes on: 24 s per pass
     assert looped == pytest.approx([0, 5, 10, 15, 20, 25, 30, 35], abs=1.0 / FPS)
+
+
+def test_a_reader_that_falls_behind_a_file_at_stream_time_skips_to_the_newest_moment(
+    black_after_six: Path,
+) -> None:
+    """Read like a live feed, a reader slower than the samples (a busy machine) is handed the
+    newest moment after each sample, not a backlog that would leave it further behind at
+    every step; one that keeps up gets every moment."""
+    interval = 0.25
+
+    def read(work: float, count: int) -> list[tuple[float, float]]:
+        taken = []
+        with FileSource(black_after_six) as source:
+            started = time.monotonic()
+            for frame in source.frames(interval=interval, realtime=True):
+                taken.append((frame.at, time.monotonic() - started))
+                time.sleep(work)
+                if len(taken) == count:
+                    break
+        return taken
+
+    slow = read(0.6, 6)
+    moments = [at for at, _ in slow]
+    assert all(later - earlier >= 2 * interval - 1e-6 for earlier, later in pairwise(moments))
+    assert max(when - at for at, when in slow) < interval + 0.3
+    steady = read(0.0, 6)
+    assert [at for at, _ in steady] == pytest.approx([0.0, 0.25, 0.5, 0.75, 1.0, 1.25], abs=1 / FPS)
 
 
 def test_the_sampler_reads_a_file_url_at_stream_time_and_ends_once(black_after_six: Path) -> None:
