@@ -6,7 +6,8 @@ under `FOR UPDATE SKIP LOCKED` (see `repositories.leases`), and a sampler follow
 last heartbeat confirmed it still holds; a lease expires `lease_seconds` after its last
 heartbeat, so with a heartbeat every `heartbeat_seconds` a dead sampler's venues are taken over
 within `lease_seconds + heartbeat_seconds`. Each sampler takes at most its fair share (the
-venues divided by the live samplers, rounded up), so the venues spread over the samplers.
+venues divided by the live samplers that want venues, rounded up), so the venues spread over
+the samplers.
 """
 
 from __future__ import annotations
@@ -45,7 +46,13 @@ class LeaseKeeper:
             ids = unit_repo.ids_by_code(session)
             codes = {unit_id: code for code, unit_id in ids.items()}
             wanted_ids = {ids[code] for code in wanted if code in ids}
-            lease_repo.beat(session, sampler=self.name, now=now)
+            # Only a sampler that wants venues shares them: one with nothing to follow (sampling
+            # switched off, no source set) would hold the others to a share that leaves some
+            # venues unfollowed.
+            if wanted_ids:
+                lease_repo.beat(session, sampler=self.name, now=now)
+            else:
+                lease_repo.forget(session, sampler=self.name)
             lease_repo.ensure(session, unit_ids=wanted_ids)
             # Venues given up at the last heartbeat are no longer followed: their leases go now.
             lease_repo.release(session, sampler=self.name, unit_ids=self._shedding)

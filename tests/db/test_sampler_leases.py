@@ -29,10 +29,12 @@ class Sampler(threading.Thread):
     """A sampler's lease loop on a connection pool of its own; `kill` stops it dead (no release:
     its leases lapse), like a process that was killed."""
 
-    def __init__(self, url: str, name: str, board: Board) -> None:
+    def __init__(
+        self, url: str, name: str, board: Board, *, lease_seconds: float = LEASE_SECONDS
+    ) -> None:
         super().__init__(name=name, daemon=True)
         self.db = Database(url)
-        self.keeper = LeaseKeeper(self.db, name=name, lease_seconds=LEASE_SECONDS)
+        self.keeper = LeaseKeeper(self.db, name=name, lease_seconds=lease_seconds)
         self.board = board
         self.dead = threading.Event()
 
@@ -117,7 +119,11 @@ def test_two_samplers_share_the_venues_and_take_over_from_one_that_dies(venues: 
 
 def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
     board = Board()
-    first, second = Sampler(venues, "a", board), Sampler(venues, "b", board)
+    # A long lease, so that a takeover by lapse cannot pass for one by release even on a
+    # machine slow enough to take a second over two heartbeats.
+    lease = 8.0
+    first = Sampler(venues, "a", board, lease_seconds=lease)
+    second = Sampler(venues, "b", board, lease_seconds=lease)
     first.start()
     second.start()
     try:
@@ -126,14 +132,30 @@ def test_a_stopped_sampler_hands_its_venues_over_at_once(venues: str) -> None:
         first.keeper.db = Database(venues)
         first.keeper.release()
         first.keeper.db.dispose()
-        # Released, not lapsed: taken up within a couple of heartbeats, not a lease period.
-        assert wait_for(lambda: board.snapshot()["b"] == set(VENUES), within=LEASE_SECONDS)
+        # Released, not lapsed: taken up within a few heartbeats, well inside a lease period.
+        assert wait_for(lambda: board.snapshot()["b"] == set(VENUES), within=lease / 2)
         assert board.doubled == []
     finally:
         for sampler in (first, second):
             if sampler.is_alive():
                 sampler.kill()
             sampler.db.dispose()
+
+
+def test_a_sampler_with_nothing_to_follow_leaves_the_others_every_venue(venues: str) -> None:
+    """A sampler process with sampling switched off still beats; it must not count among those
+    sharing the venues, or the one sampler that works would keep to half of them."""
+    idle_db, working_db = Database(venues), Database(venues)
+    try:
+        idle = LeaseKeeper(idle_db, name="idle", lease_seconds=60.0)
+        working = LeaseKeeper(working_db, name="working", lease_seconds=60.0)
+        assert idle.beat([]) == set()
+        assert working.beat(VENUES) == set(VENUES)
+        assert idle.beat([]) == set()
+        assert working.beat(VENUES) == set(VENUES)
+    finally:
+        idle_db.dispose()
+        working_db.dispose()
 
 
 @pytest.mark.long
