@@ -1242,7 +1242,7 @@ def report(
     print(
         f"errors of the {len(rotation_errors)} accepted alignments; not accepted: {left} of "
         f"{left + len(rotation_errors)}"
-        + (f" ({statuses}: judged as no move, a miss above where one was made)" if left else "")
+        + (f" ({statuses}: their verdicts are in the tilted and moved rows above)" if left else "")
     )
 
     # Without a reference ---------------------------------------------------------------------
