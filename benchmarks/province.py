@@ -4,6 +4,7 @@ same work on the same files.
 
     python benchmarks/province.py [--venues 100] [--seconds 60] [--height 360|720|1080]
                                   [--key-seconds 2] [--clips 2] [--quick] [--live]
+                                  [--no-turns]
 
 Material (made in a temporary folder, deleted at the end): a few distinct clips of real footage
 with speech — OpenCV's `vtest.avi` (Debian's `opencv-doc`) seen as a 16:9 camera
@@ -15,7 +16,8 @@ AAC 48 kHz stereo. The venues read these files round-robin.
 The pipeline is the app's: a `Sampler` (one worker thread per venue, `FileSource` reading the file
 at stream time through PyAV, `VenueChecker` with a reference frame, so alignment runs) and an
 `AudioSampler` (one more worker per venue, `AudioSource` + `AudioChecker`, one window a second),
-and on every sample what the app's callback does with it (`encode_jpeg` and the sample file
+the workers of both taking turns for their heavy work as the app's do (`Turns`, one per core:
+one here; `--no-turns` lets every worker work when it likes, to compare), and on every sample what the app's callback does with it (`encode_jpeg` and the sample file
 written). It runs in real time for `--seconds`; the process, FFmpeg and every thread are pinned to
 one core and OpenCV and the BLAS to one thread each. Figures: the share of that core the process
 got (CPU time over wall time) and the share it needs (the CPU each second of footage and of sound
@@ -79,6 +81,7 @@ from frame_checks.audio_sampler import AudioSampler  # noqa: E402
 from frame_checks.decode import encode_jpeg  # noqa: E402
 from frame_checks.measure import Image  # noqa: E402
 from frame_checks.sources import SourceState  # noqa: E402
+from frame_checks.turns import Turns  # noqa: E402
 
 TARGET_VENUES = 100
 INTERVAL = 2.0
@@ -229,6 +232,7 @@ def run_pipeline(
     folder: Path,
     streams: Sequence[str] = (),
     burst: int = 0,
+    turns: bool = True,
 ) -> PipelineRun:
     """The sampler at work for `seconds`; the venues' video comes from `streams` (one URL per
     venue) when given, else from their clips."""
@@ -279,8 +283,9 @@ def run_pipeline(
             venue = by_code[code]
             venue.offline.append(f"audio: {detail} at {time.monotonic() - venue.started:.1f} s")
 
-    sampler = Sampler(on_sample=sampled, on_status=status, burst=burst)
-    listener = AudioSampler(on_audio=heard, on_status=audio_status)
+    shared = Turns() if turns else None
+    sampler = Sampler(on_sample=sampled, on_status=status, burst=burst, turns=shared)
+    listener = AudioSampler(on_audio=heard, on_status=audio_status, turns=shared)
     for venue in places:
         venue.checker = TimedChecker(reference=reference)
         venue.listener = TimedListener()
@@ -565,6 +570,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=0,
         help="frames after each sample for the shake check (the setting frame_burst; default 0)",
     )
+    parser.add_argument(
+        "--no-turns",
+        action="store_true",
+        help="every worker works when it likes, instead of taking turns as the app's do",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.seconds, args.clips = min(args.seconds, 15.0), 2
@@ -613,6 +623,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if senders:
             print(f"video: live, {len(streams)} MPEG-TS streams over localhost UDP")
         print(f"burst: {args.burst} frames after each sample" if args.burst else "burst: none")
+        print(
+            "turns: none, every worker works when it likes"
+            if args.no_turns
+            else "turns: one per core the process runs on (as the app's samplers take them)"
+        )
         try:
             run = run_pipeline(
                 clips,
@@ -622,6 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 folder=folder,
                 streams=streams,
                 burst=args.burst,
+                turns=not args.no_turns,
             )
         finally:
             for sender in senders:

@@ -9,7 +9,8 @@ The app needs four things, all importable from here:
 - `Reference.from_frame(frame)` prepares a venue's reference frame; `Thresholds.from_mapping()`
   and `.with_overrides()` build the deployment's and a venue's thresholds;
 - `Sampler(on_sample=…, on_status=…)` follows sources on worker threads (`watch`,
-  `watch_pushed` + `push`, `stop`).
+  `watch_pushed` + `push`, `stop`); given `Turns()`, shared with the sound's sampler, its
+  workers take turns at the cores.
 """
 
 from .decode import FrameError, decode_frame, encode_jpeg, read_header
@@ -18,6 +19,7 @@ from .measure import MeasureError, Reference
 from .sampler import Backoff, Sampler
 from .sources import PushFeed, SourceError, SourceStatus, StreamSource
 from .state import FlagEvent
+from .turns import Turns
 from .venue import SampleResult, VenueChecker
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "StreamSource",
     "ThresholdError",
     "Thresholds",
+    "Turns",
     "VenueChecker",
     "decode_frame",
     "encode_jpeg",

@@ -19,6 +19,7 @@ from .audio_checker import AudioChecker, AudioResult
 from .audio_source import AudioSource
 from .sampler import Backoff
 from .sources import DEFAULT_OPEN_TIMEOUT, DEFAULT_READ_TIMEOUT, SourceError, SourceState
+from .turns import Turn, Turns
 
 AudioCallback = Callable[[str, AudioResult], None]
 AudioStatusCallback = Callable[[str, SourceState, str], None]
@@ -36,6 +37,7 @@ class _AudioWorker(threading.Thread):
         self.target = target
         self.checker = checker
         self.stopping = threading.Event()
+        self.turn = Turn(sampler.turns)
         self._last: tuple[SourceState, str] | None = None
 
     def report(self, state: SourceState, detail: str = "") -> None:
@@ -60,7 +62,9 @@ class _AudioWorker(threading.Thread):
                 try:
                     source.open()
                     self.checker.new_stream()
-                    for chunk in source.chunks(realtime=source.is_file, stop=self.stopping):
+                    for chunk in source.chunks(
+                        realtime=source.is_file, stop=self.stopping, turn=self.turn
+                    ):
                         for result in self.checker.feed(chunk.samples, at=chunk.at):
                             self.report("online")
                             delays.reset()
@@ -96,12 +100,16 @@ class AudioSampler:
         open_timeout: float = DEFAULT_OPEN_TIMEOUT,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         backoff: Backoff | None = None,
+        turns: Turns | None = None,
     ) -> None:
+        """`turns`: the turns the workers take for their heavy work (shared with the video's
+        `Sampler`; None: each worker works when it likes)."""
         self.on_audio = on_audio
         self.on_status = on_status
         self.open_timeout = open_timeout
         self.read_timeout = read_timeout
         self.backoff = backoff or Backoff()
+        self.turns = turns
         self._lock = threading.Lock()
         self._workers: dict[str, _AudioWorker] = {}
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .audio import ANALYSIS_RATE, Samples
 from .sources import SourceError, error_reason, redacted_url, stream_options
+from .turns import Turn
 
 DEFAULT_MAX_PUSH_SECONDS: Final = 30.0
 PUSH_RATES: Final = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
@@ -215,14 +216,23 @@ class AudioSource:
         self.close()
 
     def chunks(
-        self, *, realtime: bool = False, stop: threading.Event | None = None
+        self,
+        *,
+        realtime: bool = False,
+        stop: threading.Event | None = None,
+        turn: Turn | None = None,
     ) -> Iterator[AudioChunk]:
         """Decoded sound in stream order. A file ends at its end (played at its own pace with
-        `realtime`, like a live feed); a stream that fails or times out raises `SourceError`."""
+        `realtime`, like a live feed); a stream that fails or times out raises `SourceError`.
+
+        With a `turn`, whatever the caller does with a chunk happens while it is held, and so
+        does the decoding of a file played at its pace (given back while it waits); a stream
+        is read and decoded as it comes, outside the turn (`turns`)."""
         container = self._container
         if container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
+        turn = turn or Turn()
         stream = container.streams.audio[0]
         resampler = Resampler()
         started = time.monotonic()
@@ -230,6 +240,8 @@ class AudioSource:
         batch: list[av.AudioFrame] = []
         batched = 0.0
         try:
+            if realtime and not turn.take(stop):
+                return
             for frame in container.decode(stream):
                 if stop.is_set():
                     return
@@ -246,19 +258,27 @@ class AudioSource:
                 if samples.size == 0:
                     continue
                 if realtime:
-                    ahead = position - (time.monotonic() - started)
-                    if ahead > 0 and stop.wait(ahead):
-                        return
+                    due = started + position
+                    if due > time.monotonic():
+                        turn.give()
+                        if stop.wait(due - time.monotonic()):
+                            return
+                if not turn.take(stop):
+                    return
                 yield AudioChunk(samples=samples, at=position)
+                if not realtime:
+                    turn.give()
                 position += samples.size / ANALYSIS_RATE
             if batch and position is not None:
                 samples = resampler.convert_batch(batch)
-                if samples.size:
+                if samples.size and turn.take(stop):
                     yield AudioChunk(samples=samples, at=position)
         except av.FFmpegError as error:
             raise SourceError(
                 f"cannot read the sound of {self.shown}: {error_reason(error)}"
             ) from None
+        finally:
+            turn.give()
         if not self.is_file:
             raise SourceError(f"no more sound from {self.shown} (stream ended)")
 

@@ -6,7 +6,8 @@ Invariants: decoding and OpenCV work happen only in the workers, never on the ca
 worker holds at most one frame at a time and never queues samples: a slow callback delays
 that venue's next sample, it does not pile frames up. An unreachable source is reported `offline` and
 retried with exponential backoff; `stop()` ends every worker within the sources' read timeout.
-Callbacks run on the worker thread; an exception in a callback is logged, not fatal.
+Callbacks run on the worker thread; an exception in a callback is logged, not fatal. Given
+`Turns`, a worker checks and reports its samples only while it holds a turn (`turns`).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from .sources import (
     DEFAULT_OPEN_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     FileSource,
+    PushedFrame,
     PushFeed,
     SourceError,
     SourceState,
@@ -32,6 +34,7 @@ from .sources import (
     StreamSource,
     is_local_file,
 )
+from .turns import Turn, Turns
 from .venue import SampleResult, VenueChecker
 
 SampleCallback = Callable[[str, SampleResult], None]
@@ -77,6 +80,7 @@ class _Worker(threading.Thread, ABC):
         self.checker = checker
         self.interval = interval
         self.stopping = threading.Event()
+        self.turn = Turn(sampler.turns)
         self._last_status: SourceStatus | None = None
 
     def report(self, state: SourceState, detail: str = "") -> None:
@@ -149,6 +153,7 @@ class _CaptureWorker(_Worker):
                     realtime=realtime,
                     stop=self.stopping,
                     burst=self.sampler.burst,
+                    turn=self.turn,
                 ):
                     self.report("online")
                     delays.reset()
@@ -198,17 +203,28 @@ class _PushWorker(_Worker):
                     self.report("offline", f"no frame pushed for {waited:.0f} s")
                 continue
             waited = 0.0
+            if not self.turn.take(self.stopping):
+                return
             try:
-                image = decode_frame(pushed.data, max_pixels=self.sampler.max_pixels)
-            except FrameError as error:
-                self.report("bad_frame", f"{error.reason}: {error.message}")
+                checked = self._check(pushed, at=pushed.received - started)
+            finally:
+                self.turn.give()
+            if not checked:
                 continue
-            self.report("online")
-            at = pushed.received - started
-            self.deliver(self.checker.check(image, at=at, pts=pushed.pts))
             # One sample per interval: frames pushed meanwhile replace each other in the feed.
             if self.stopping.wait(max(0.0, self.interval - (time.monotonic() - pushed.received))):
                 return
+
+    def _check(self, pushed: PushedFrame, *, at: float) -> bool:
+        """Check a pushed frame; False when it is not a picture."""
+        try:
+            image = decode_frame(pushed.data, max_pixels=self.sampler.max_pixels)
+        except FrameError as error:
+            self.report("bad_frame", f"{error.reason}: {error.message}")
+            return False
+        self.report("online")
+        self.deliver(self.checker.check(image, at=at, pts=pushed.pts))
+        return True
 
     def stop(self) -> None:
         self.feed.close()
@@ -233,10 +249,13 @@ class Sampler:
         max_pixels: int = DEFAULT_MAX_PIXELS,
         max_bytes: int = DEFAULT_MAX_BYTES,
         burst: int = 0,
+        turns: Turns | None = None,
     ) -> None:
         """`burst`: frames taken after each sample of a file or stream, `BURST_GAP` apart, for
         the shake measurement (0: shakes are measured between samples only; `BURST_FRAMES` is
-        what the checks are measured with, at about three times the decoding)."""
+        what the checks are measured with, at about three times the decoding). `turns`: the
+        turns the workers take for their heavy work (shared with an `AudioSampler`; None: each
+        worker works when it likes)."""
         self.on_sample = on_sample
         self.on_status = on_status
         self.open_timeout = open_timeout
@@ -245,6 +264,7 @@ class Sampler:
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
         self.burst = burst
+        self.turns = turns
         self._lock = threading.Lock()
         self._workers: dict[str, _Worker] = {}
         self._feeds: dict[str, PushFeed] = {}

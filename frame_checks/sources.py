@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, Protocol, Self
@@ -30,6 +30,7 @@ import numpy as np
 
 from .decode import DEFAULT_MAX_BYTES, FrameError, read_header
 from .measure import Image
+from .turns import Turn
 
 SourceState = Literal["connecting", "online", "offline", "bad_frame", "stopped"]
 """`offline`: the source cannot be opened or read (shown as 信号源离线) — a fault of the feed, not
@@ -236,7 +237,7 @@ class FileSource(_ContainerSource):
         self._open(str(self.path), str(self.path))
 
     def _samples(
-        self, grid: _Grid, stop: threading.Event
+        self, grid: _Grid, stop: threading.Event, pace: _Pace | None
     ) -> Iterator[tuple[float, av.VideoFrame, list[av.VideoFrame]]]:
         """(time on the file's timeline from its first frame, frame, its burst) of every
         sample, over every pass."""
@@ -249,7 +250,7 @@ class FileSource(_ContainerSource):
             step = 1.0 / float(stream.average_rate) if stream.average_rate else 0.04
             timeline = _FileTimeline(offset)
             try:
-                yield from self._sampled(_SampleDecoder(container, grid, timeline), stop)
+                yield from self._sampled(_SampleDecoder(container, grid, timeline, pace), stop)
             except av.error.FFmpegError as error:
                 raise SourceError(f"cannot decode {self.path}: {error}") from None
             if not self.loop or timeline.first is None or stop.is_set():
@@ -269,28 +270,51 @@ class FileSource(_ContainerSource):
         stop: threading.Event | None = None,
         burst: int = 0,
         burst_gap: float = BURST_GAP,
+        turn: Turn | None = None,
     ) -> Iterator[SourceFrame]:
         """One sample per `interval` of the file's timeline; with `burst`, each comes with the
         `burst` frames that followed it `burst_gap` apart (when the interval leaves room). Read
         at stream time (`realtime`), a reader that fell a whole interval behind skips to the
-        newest moment, as it would on a live feed: the moments it missed are never decoded."""
+        newest moment, as it would on a live feed: the moments it missed are never decoded.
+
+        With a `turn`, a sample's decoding and whatever the caller does with it happen while
+        the turn is held: read at stream time, the reader gives it back to wait for a sample's
+        moment, takes it again, and skips the sample, undecoded, when it came late (`turns`)."""
         if self._container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
+        turn = turn or Turn()
         started = time.monotonic()
         grid = _Grid(interval, burst=burst, burst_gap=burst_gap)
-        for at, frame, extra in self._samples(grid, stop):
-            if stop.is_set():
-                return
-            if realtime:
-                ahead = at - (time.monotonic() - started)
-                if ahead > 0 and stop.wait(ahead):
-                    return
-            yield SourceFrame(
-                image=_image(frame), at=at, pts=at, burst=tuple(_image(f) for f in extra)
-            )
-            if realtime:
+
+        def wait_for(at: float) -> bool:
+            """Wait for the moment `at`, without the turn, then for the turn; False if stopped."""
+            due = started + at
+            if due > time.monotonic():
+                turn.give()
+                if stop.wait(due - time.monotonic()):
+                    return False
+            return turn.take(stop)
+
+        def pace(moment: float) -> bool:
+            if not wait_for(moment):
+                return False
+            if turn.late(started + moment, interval):
                 grid.catch_up(time.monotonic() - started)
+                return False
+            return True
+
+        try:
+            for at, frame, extra in self._samples(grid, stop, pace if realtime else None):
+                if stop.is_set() or (realtime and not wait_for(at)):
+                    return
+                yield SourceFrame(
+                    image=_image(frame), at=at, pts=at, burst=tuple(_image(f) for f in extra)
+                )
+                if realtime:
+                    grid.catch_up(time.monotonic() - started)
+        finally:
+            turn.give()
 
 
 class StreamSource(_ContainerSource):
@@ -331,31 +355,45 @@ class StreamSource(_ContainerSource):
         stop: threading.Event | None = None,
         burst: int = 0,
         burst_gap: float = BURST_GAP,
+        turn: Turn | None = None,
     ) -> Iterator[SourceFrame]:
         """Samples as the stream comes (`realtime` changes nothing: it comes at its own pace),
         `at` on the clock from the first read, `pts` the stream's own timestamp when its
         timestamps advance (a repeated one means a repeated frame); the stream's end ends
-        them, a read failure or timeout is an error."""
+        them, a read failure or timeout is an error.
+
+        With a `turn`, whatever the caller does with a sample happens while it is held, and a
+        sample whose turn came late is skipped; the stream is read and decoded as it comes,
+        outside the turn (`turns`)."""
         container = self._container
         if container is None:
             raise SourceError("the source is not open")
         stop = stop or threading.Event()
+        turn = turn or Turn()
         timeline = _ArrivalTimeline()
         grid = _Grid(interval, lead=interval / 2, burst=burst, burst_gap=burst_gap)
         try:
             for at, frame, extra in self._sampled(_SampleDecoder(container, grid, timeline), stop):
+                if not turn.take(stop):
+                    return
+                if turn.late(timeline.started + at, interval):
+                    turn.give()
+                    continue
                 yield SourceFrame(
                     image=_image(frame),
                     at=at,
                     pts=timeline.pts(frame),
                     burst=tuple(_image(f) for f in extra),
                 )
+                turn.give()
         except av.error.FFmpegError as error:
             if not stop.is_set():
                 reason = (
                     "timed out" if isinstance(error, av.error.ExitError) else error_reason(error)
                 )
                 raise SourceError(f"no frame from {self.shown} ({reason})") from None
+        finally:
+            turn.give()
 
 
 if TYPE_CHECKING:
@@ -397,7 +435,7 @@ class _Grid:
     def in_burst(self) -> bool:
         return self._burst_left > 0
 
-    def _sample_due(self, at: float, key: bool) -> bool:
+    def sample_due(self, at: float, key: bool) -> bool:
         return at + 1e-6 + (self.lead if key else 0.0) >= self.next_at
 
     def _burst_moment(self, at: float, pts: float | None) -> float | None:
@@ -406,10 +444,20 @@ class _Grid:
         return pts if self._burst_on_pts else at
 
     def due(self, at: float, *, key: bool = False, pts: float | None = None) -> bool:
-        if self._burst_left and not self._sample_due(at, key):
+        if self._burst_left and not self.sample_due(at, key):
             moment = self._burst_moment(at, pts)
             return moment is not None and moment + 1e-6 >= self._burst_at
-        return self._sample_due(at, key)
+        return self.sample_due(at, key)
+
+    def skip(self, at: float) -> None:
+        """Give up the sample due at `at` (and its burst): the next is the one after it."""
+        self._burst_left = 0
+        self._settle(at)
+
+    def _settle(self, at: float) -> None:
+        self.next_at += self.interval
+        while self.next_at + self.lead <= at + 1e-6:
+            self.next_at += self.interval
 
     def catch_up(self, now: float) -> None:
         """Give up the moments a whole interval or more before `now` on the timeline: a reader
@@ -423,16 +471,14 @@ class _Grid:
         """Settle the moment `at` (timestamp `pts`) serves; whether it was a sample's (not a
         burst frame's). A frame at the next sample's moment is that sample: the burst before
         it ends short."""
-        if self._burst_left and not self._sample_due(at, key):
+        if self._burst_left and not self.sample_due(at, key):
             self._burst_left -= 1
             self._burst_at = (self._burst_moment(at, pts) or 0.0) + self.burst_gap
             return False
         self._burst_on_pts = pts is not None
         self._burst_at = (at if pts is None else pts) + self.burst_gap
         self._burst_left = self.burst
-        self.next_at += self.interval
-        while self.next_at + self.lead <= at + 1e-6:
-            self.next_at += self.interval
+        self._settle(at)
         return True
 
 
@@ -501,6 +547,11 @@ class _Timeline(Protocol):
     def frame_moment(self, when: float | None) -> float | None: ...
 
 
+_Pace = Callable[[float], bool]
+"""Called with a sample's moment when a packet at or after it is read, before anything is
+decoded for the sample: whether to take it (a file read at stream time waits for the moment and
+for a turn here)."""
+
 _Taken = tuple[float, av.VideoFrame, bool]
 """A frame the grid asked for: its moment, the frame, and whether it is a sample (or one of a
 sample's burst)."""
@@ -523,9 +574,14 @@ class _SampleDecoder:
     frames it refers to were not decoded. One thread decodes."""
 
     def __init__(
-        self, container: av.container.InputContainer, grid: _Grid, timeline: _Timeline
+        self,
+        container: av.container.InputContainer,
+        grid: _Grid,
+        timeline: _Timeline,
+        pace: _Pace | None = None,
     ) -> None:
         self.container = container
+        self.pace = pace
         self.stream = container.streams.video[0]
         self.codec = self.stream.codec_context
         self.time_base = self.stream.time_base
@@ -582,6 +638,10 @@ class _SampleDecoder:
         # (for a sample: a burst's frames are the ones that follow it).
         waits = self.grid.lead > 0 and self._short_groups and not key and not self.grid.in_burst
         if self.grid.due(at, key=key, pts=when) and not waits:
+            moment = self.grid.next_at
+            if self.pace is not None and self.grid.sample_due(at, key) and not self.pace(moment):
+                self.grid.skip(at)
+                return
             self._hunting = True
             if key and self._short_groups and len(self._pending) == 1:
                 yield from self._key_alone(packet)

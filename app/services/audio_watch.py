@@ -32,6 +32,7 @@ from frame_checks.audio_judge import (
 from frame_checks.audio_sampler import AudioSampler
 from frame_checks.audio_source import AudioPushError, decode_pushed_audio
 from frame_checks.sources import SourceState
+from frame_checks.turns import Turns
 
 log = logging.getLogger(__name__)
 SAMPLER = Actor(username="audio-checks", role="controller")
@@ -61,9 +62,10 @@ def _state(value: str) -> AudioState:
 class AudioWatch:
     """Listens to the venues whose source this process follows, and checks pushed windows."""
 
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, *, turns: Turns | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.turns = turns
         try:
             self.base = AudioThresholds.from_mapping(settings.audio_thresholds)
         except AudioThresholdError as error:
@@ -72,7 +74,7 @@ class AudioWatch:
         self.base = self.base.with_overrides(
             {"clip_seconds": min(self.base.clip_seconds, settings.audio_clip_seconds)}
         )
-        self.sampler = AudioSampler(on_audio=self.heard, on_status=self.status)
+        self.sampler = AudioSampler(on_audio=self.heard, on_status=self.status, turns=self.turns)
         self._pushed: dict[str, AudioChecker] = {}
         self._following: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -108,7 +110,7 @@ class AudioWatch:
 
     def stop(self) -> None:
         self.sampler.stop()
-        self.sampler = AudioSampler(on_audio=self.heard, on_status=self.status)
+        self.sampler = AudioSampler(on_audio=self.heard, on_status=self.status, turns=self.turns)
         self._following.clear()
 
     def set_state(self, code: str, state: str) -> None:

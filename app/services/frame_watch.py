@@ -41,6 +41,7 @@ from frame_checks import (
     SampleResult,
     SourceStatus,
     Thresholds,
+    Turns,
     VenueChecker,
     decode_frame,
     encode_jpeg,
@@ -58,12 +59,14 @@ class FrameWatch:
         self.db = db
         self.settings = settings
         self.base = Thresholds.from_mapping(settings.frame_thresholds)
+        # The video and sound of every venue followed here take turns at the cores.
+        self.turns = Turns()
         self.sampler = self._new_sampler()
         self._pushed: dict[str, VenueChecker] = {}
         self._following: dict[str, tuple[str | None, float]] = {}
         self._sampling = False
         self._lock = threading.Lock()
-        self.audio = AudioWatch(db, settings)
+        self.audio = AudioWatch(db, settings, turns=self.turns)
         self.keeper: LeaseKeeper | None = None
         self._beating = threading.Event()
         self._heart: threading.Thread | None = None
@@ -227,6 +230,7 @@ class FrameWatch:
             on_sample=self.sampled,
             on_status=self.status_changed,
             burst=self.settings.frame_burst,
+            turns=self.turns,
         )
 
     # -- callbacks from the sampler (worker threads) -------------------------------------

@@ -1,0 +1,117 @@
+"""Turns: the samplers' heavy work, a few pieces at a time, in rotation.
+
+Each venue has its own worker threads. Left to themselves, a hundred workers decoding and
+checking at once share the cores in slices: once the machine cannot keep up, every piece of work
+takes longer and every sample comes late. With turns, a worker does its heavy work (checking and
+reporting a sample, then decoding the next; decoding and judging a chunk of sound) only while it
+holds a turn. There are as many turns as cores, so each piece runs to its end once started, and
+a free turn goes to the waiting worker that has gone longest without one: when there is more
+work than the turns can do, the venues take their turns in rotation.
+
+Invariants: a worker holds at most one turn and gives it back before it waits — for the next
+moment of a file read at stream time, or for a stream's next packets (a live stream's decoding
+is done as it arrives, outside the turns: a reader that waited for a turn would lose its
+packets). A worker that is stopped while it waits leaves without a turn. Sources skip a sample
+whose turn came more than half an interval after its moment (`Turn.late`): a machine that cannot
+keep up then checks fewer samples, on time, instead of every sample late. Sound is never
+skipped: a window of it costs a fraction of a sample.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+
+_STOP_POLL = 0.25
+"""How often a waiting worker looks at its stop event (seconds)."""
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(order=True)
+class _Waiter:
+    last: float
+    """When the worker last had a turn (monotonic; minus infinity: never)."""
+    ticket: int
+    granted: threading.Event = field(compare=False, default_factory=threading.Event)
+
+
+class Turns:
+    """`slots` turns (by default one per core this process may run on), shared by the workers
+    of one or more samplers."""
+
+    def __init__(self, slots: int | None = None) -> None:
+        if slots is not None and slots < 1:
+            raise ValueError("there must be at least one turn")
+        self.slots = slots or available_cores()
+        self._lock = threading.Lock()
+        self._free = self.slots
+        self._waiting: list[_Waiter] = []
+        self._tickets = itertools.count()
+
+    def acquire(self, last: float, stop: threading.Event) -> bool:
+        """Wait for a turn, for a worker that last had one at `last` (the monotonic clock);
+        False when `stop` was set first (no turn is then held)."""
+        with self._lock:
+            if self._free and not self._waiting:
+                self._free -= 1
+                return True
+            waiter = _Waiter(last, next(self._tickets))
+            heapq.heappush(self._waiting, waiter)
+        while not waiter.granted.wait(_STOP_POLL):
+            if stop.is_set():
+                with self._lock:
+                    if not waiter.granted.is_set():
+                        self._waiting.remove(waiter)
+                        heapq.heapify(self._waiting)
+                        return False
+                self.release()  # granted as it stopped: hand the turn on
+                return False
+        return True
+
+    def release(self) -> None:
+        """Give a turn back: to the waiter that has gone longest without one, if any."""
+        with self._lock:
+            if self._waiting:
+                heapq.heappop(self._waiting).granted.set()
+            else:
+                self._free = min(self.slots, self._free + 1)
+
+
+class Turn:
+    """One worker's hold on `turns` (None: no turns, every call is free and nothing is late)."""
+
+    def __init__(self, turns: Turns | None = None) -> None:
+        self.turns = turns
+        self.held = False
+        self._last = -math.inf
+
+    def take(self, stop: threading.Event) -> bool:
+        """Hold a turn (at once if it is held already); False when stopped while waiting."""
+        if self.turns is None or self.held:
+            return True
+        self.held = self.turns.acquire(self._last, stop)
+        if self.held:
+            self._last = time.monotonic()
+        return self.held
+
+    def give(self) -> None:
+        if self.held and self.turns is not None:
+            self.held = False
+            self.turns.release()
+
+    def late(self, due: float, interval: float) -> bool:
+        """Whether work due at `due` got its turn too late to be worth doing: more than half an
+        interval after it. Never without turns."""
+        return self.turns is not None and time.monotonic() - due > interval / 2
