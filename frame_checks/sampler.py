@@ -7,7 +7,8 @@ worker holds at most one frame at a time and never queues samples: a slow callba
 that venue's next sample, it does not pile frames up. An unreachable source is reported `offline` and
 retried with exponential backoff; `stop()` ends every worker within the sources' read timeout.
 Callbacks run on the worker thread; an exception in a callback is logged, not fatal. Given
-`Turns`, a worker checks and reports its samples only while it holds a turn (`turns`).
+`Turns`, a worker checks and reports its samples only while it holds a turn (`turns`), so a
+slow callback also keeps that turn from the other venues.
 """
 
 from __future__ import annotations
