@@ -17,16 +17,18 @@ The pipeline is the app's: a `Sampler` (one worker thread per venue, `FileSource
 at stream time through PyAV, `VenueChecker` with a reference frame, so alignment runs) and an
 `AudioSampler` (one more worker per venue, `AudioSource` + `AudioChecker`, one window a second),
 the workers of both taking turns for their heavy work as the app's do (`Turns`, one per core:
-one here; `--no-turns` lets every worker work when it likes, to compare), and on every sample what the app's callback does with it (`encode_jpeg` and the sample file
-written). It runs in real time for `--seconds`; the process, FFmpeg and every thread are pinned to
-one core and OpenCV and the BLAS to one thread each. Figures: the share of that core the process
-got (CPU time over wall time) and the share it needs (the CPU each second of footage and of sound
-cost, times the venues: more than the share got when it fell behind), the video samples and audio
-windows judged within 2 s of their moment against those due (over the whole run and in steady
-state, once every venue has started), and the CPU split into decode (PyAV, conversion to BGR or to
-16 kHz mono), video analysis, the sample JPEG and audio analysis. The target holds when less than
-the whole core is needed and 99% of the samples and windows come on time in steady state. Other
-work on the machine competes for the core: a run that got too little of it says so.
+one here; `--no-turns` lets every worker work when it likes, to compare), and on every sample
+what the app's callback does with it (`encode_jpeg` and the sample file written). It runs in real
+time for `--seconds`; the process, FFmpeg and every thread are pinned to one core and OpenCV and
+the BLAS to one thread each. Figures: the share of that core the process got (CPU time over wall
+time) and the share it needs (what each sample taken and each second of sound cost, times the
+samples due and the sound of every venue: more than the share got when it fell behind or gave
+samples up), the video samples and audio windows judged within 2 s of their moment against those
+due (over the whole run and in steady state, once every venue has started), and the CPU split
+into decode (PyAV, conversion to BGR or to 16 kHz mono), video analysis, the sample JPEG and
+audio analysis. The target holds when less than the whole core is needed and 99% of the samples
+and windows come on time in steady state. Other work on the machine competes for the core: a
+run that got too little of it says so.
 
 Files are what this measures by default: `FileSource` decodes only the frames its samples need
 (with key frames on the sample moments — every 2 s or 1 s — each sample is one key frame alone).
@@ -180,8 +182,6 @@ class Venue:
     """(moment on the clock, how late the sample came) of every video sample (after the run)."""
     heard_lateness: list[tuple[float, float]] = field(default_factory=list)
     """The same for every audio window (its moment: its end)."""
-    seen: float = 0.0
-    """Stream time the video samples reached (the last one's moment plus an interval)."""
     heard_to: float = 0.0
     """Stream time the judged sound reached."""
     jpeg_cpu: float = 0.0
@@ -255,7 +255,6 @@ def run_pipeline(
         venue = by_code[code]
         venue.video_thread = threading.get_native_id()
         venue.delivered.append((time.monotonic(), result.at))
-        venue.seen = result.at + INTERVAL
         started = time.thread_time()
         if result.frame is not None:  # what the app's callback does: keep the sample's JPEG
             path = samples_folder / f"{code}.jpg"
@@ -468,13 +467,14 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
     decode = max(0.0, run.video_threads_cpu - analysis - jpeg)
     audio_decode = max(0.0, run.audio_threads_cpu - listening)
     other = max(0.0, run.cpu - run.video_threads_cpu - run.audio_threads_cpu)
-    footage = sum(v.seen for v in places)  # venue-seconds of video followed
     sound = sum(v.heard_to for v in places)  # venue-seconds of sound judged
-    # The core share the venues need to be followed in real time: the CPU each second of
-    # footage and of sound cost, times the venues — the same as the share used when the
-    # process keeps up, more when it falls behind.
+    samples = max(1, len(lateness))  # the CPU split is over every sample of the run
+    # The core share the venues need to be followed in real time: what each sample taken and
+    # each second of sound cost, times the samples (one per interval) and the sound of every
+    # venue — the same as the share used when the process keeps up, more when it falls behind
+    # or gives samples up.
     needed = (
-        venues * (run.video_threads_cpu / max(footage, 1e-9))
+        venues * (run.video_threads_cpu / samples) / INTERVAL
         + venues * (run.audio_threads_cpu / max(sound, 1e-9))
         + other / run.wall
     )
@@ -495,7 +495,7 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
     offline = [f"{v.code}: {d}" for v in places for d in v.offline]
     if offline:
         print(f"offline reports: {len(offline)} (first: {offline[0]})")
-    samples = max(1, len(lateness))  # the CPU split is over every sample of the run
+    sampled = samples * INTERVAL  # venue-seconds the samples taken stand for
 
     def row(name: str, cpu: float, per: float, unit: str, seconds: float) -> list[str]:
         return [
@@ -506,9 +506,9 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
         ]
 
     rows = [
-        row("video decode (PyAV) + frame → BGR", decode, samples, "ms/sample", footage),
-        row("video analysis (VenueChecker.check)", analysis, samples, "ms/sample", footage),
-        row("sample JPEG (the app's keep_sample)", jpeg, samples, "ms/sample", footage),
+        row("video decode (PyAV) + frame → BGR", decode, samples, "ms/sample", sampled),
+        row("video analysis (VenueChecker.check)", analysis, samples, "ms/sample", sampled),
+        row("sample JPEG (the app's keep_sample)", jpeg, samples, "ms/sample", sampled),
         row("audio decode + 16 kHz mono", audio_decode, sound, "ms/s of sound", sound),
         row("audio analysis (AudioChecker.feed)", listening, sound, "ms/s of sound", sound),
         ["other (main thread, interpreter)", f"{other:.1f}", "", f"{other / run.wall:.1%}"],
@@ -522,7 +522,7 @@ def report(run: PipelineRun, baselines: dict[str, float], *, venues: int) -> boo
         [
             "vcwatch sampler (measured above, real time)",
             f"{needed:.1%}",
-            "CPU per second of footage followed × venues",
+            "CPU per sample taken and per second of sound × venues",
         ]
     ]
     for name, value in baselines.items():
