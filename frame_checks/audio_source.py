@@ -258,11 +258,12 @@ class AudioSource:
                 if samples.size == 0:
                     continue
                 if realtime:
-                    due = started + position
-                    if due > time.monotonic():
-                        turn.give()
-                        if stop.wait(due - time.monotonic()):
-                            return
+                    # The turn goes round at every chunk, waited for or not: a reader that is
+                    # behind does not keep it from the others.
+                    turn.give()
+                    ahead = started + position - time.monotonic()
+                    if ahead > 0 and stop.wait(ahead):
+                        return
                 if not turn.take(stop):
                     return
                 yield AudioChunk(samples=samples, at=position)

@@ -14,6 +14,7 @@ slow callback also keeps that turn from the other venues.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -42,6 +43,8 @@ SampleCallback = Callable[[str, SampleResult], None]
 StatusCallback = Callable[[str, SourceStatus], None]
 
 DEFAULT_INTERVAL: Final = 2.0
+BEHIND_TOLD_EVERY: Final = 60.0
+"""Seconds between two log warnings that samples are being given up."""
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +84,7 @@ class _Worker(threading.Thread, ABC):
         self.checker = checker
         self.interval = interval
         self.stopping = threading.Event()
-        self.turn = Turn(sampler.turns)
+        self.turn = Turn(sampler.turns, on_skip=sampler.gave_up)
         self._last_status: SourceStatus | None = None
 
     def report(self, state: SourceState, detail: str = "") -> None:
@@ -270,6 +273,9 @@ class Sampler:
         self._workers: dict[str, _Worker] = {}
         self._feeds: dict[str, PushFeed] = {}
         self._stopped = False
+        self.given_up = 0
+        """Samples skipped so far because their turn came too late (`turns`)."""
+        self._told = (-math.inf, 0)  # when the log was last told, and the count then
 
     def watch(
         self,
@@ -319,6 +325,24 @@ class Sampler:
     def checker(self, venue: str) -> VenueChecker:
         with self._lock:
             return self._workers[venue].checker
+
+    def gave_up(self) -> None:
+        """A worker skipped a sample whose turn came too late: counted, and told in the log at
+        most once every `BEHIND_TOLD_EVERY` seconds."""
+        now = time.monotonic()
+        with self._lock:
+            self.given_up += 1
+            told_at, told_count = self._told
+            if now - told_at < BEHIND_TOLD_EVERY:
+                return
+            self._told = (now, self.given_up)
+            venues = len(self._workers)
+        log.warning(
+            "frame checks behind: %d samples given up since the last report; this machine "
+            "cannot keep up with its %d venues (add a sampler, or sample less often)",
+            self.given_up - told_count,
+            venues,
+        )
 
     @property
     def venues(self) -> list[str]:

@@ -287,26 +287,28 @@ class FileSource(_ContainerSource):
         started = time.monotonic()
         grid = _Grid(interval, burst=burst, burst_gap=burst_gap)
 
-        def wait_for(at: float) -> bool:
-            """Wait for the moment `at`, without the turn, then for the turn; False if stopped."""
-            due = started + at
-            if due > time.monotonic():
+        def wait_for(at: float, *, rotate: bool) -> bool:
+            """Wait for the moment `at` without the turn, then for the turn (given back and
+            taken again even with no wait when `rotate`: a reader that is behind does not keep
+            it from the others); False if stopped."""
+            ahead = started + at - time.monotonic()
+            if ahead > 0 or rotate:
                 turn.give()
-                if stop.wait(due - time.monotonic()):
+                if ahead > 0 and stop.wait(ahead):
                     return False
             return turn.take(stop)
 
         def pace(moment: float) -> bool:
-            if not wait_for(moment):
+            if not wait_for(moment, rotate=True):
                 return False
-            if turn.late(started + moment, interval):
-                grid.catch_up(time.monotonic() - started)
+            if turn.skips(started + moment, interval):
+                grid.catch_up(time.monotonic() - started)  # far behind: to the newest moment
                 return False
             return True
 
         try:
             for at, frame, extra in self._samples(grid, stop, pace if realtime else None):
-                if stop.is_set() or (realtime and not wait_for(at)):
+                if stop.is_set() or (realtime and not wait_for(at, rotate=False)):
                     return
                 yield SourceFrame(
                     image=_image(frame), at=at, pts=at, burst=tuple(_image(f) for f in extra)
@@ -376,7 +378,7 @@ class StreamSource(_ContainerSource):
             for at, frame, extra in self._sampled(_SampleDecoder(container, grid, timeline), stop):
                 if not turn.take(stop):
                     return
-                if turn.late(timeline.started + at, interval):
+                if turn.skips(timeline.started + at, interval):
                     turn.give()
                     continue
                 yield SourceFrame(
@@ -449,10 +451,12 @@ class _Grid:
             return moment is not None and moment + 1e-6 >= self._burst_at
         return self.sample_due(at, key)
 
-    def skip(self, at: float) -> None:
-        """Give up the sample due at `at` (and its burst): the next is the one after it."""
+    def skip(self, moment: float) -> None:
+        """Give up the sample due at `moment` (and its burst), unless a catch-up gave it up
+        already: the next is the one after it."""
         self._burst_left = 0
-        self._settle(at)
+        if self.next_at <= moment + 1e-6:
+            self._settle(moment)
 
     def _settle(self, at: float) -> None:
         self.next_at += self.interval
@@ -640,7 +644,7 @@ class _SampleDecoder:
         if self.grid.due(at, key=key, pts=when) and not waits:
             moment = self.grid.next_at
             if self.pace is not None and self.grid.sample_due(at, key) and not self.pace(moment):
-                self.grid.skip(at)
+                self.grid.skip(moment)
                 return
             self._hunting = True
             if key and self._short_groups and len(self._pending) == 1:

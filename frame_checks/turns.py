@@ -5,14 +5,14 @@ checking at once share the cores in slices: once the machine cannot keep up, eve
 takes longer and every sample comes late. With turns, a worker does its heavy work (checking and
 reporting a sample, then decoding the next; decoding and judging a chunk of sound) only while it
 holds a turn. There are as many turns as cores, so each piece runs to its end once started, and
-a free turn goes to the waiting worker that has gone longest without one: when there is more
-work than the turns can do, the venues take their turns in rotation.
+a free turn goes to the waiting worker that has gone longest without using one: when there is
+more work than the turns can do, the venues take their turns in rotation.
 
 Invariants: a worker holds at most one turn and gives it back before it waits — for the next
 moment of a file read at stream time, or for a stream's next packets (a live stream's decoding
 is done as it arrives, outside the turns: a reader that waited for a turn would lose its
 packets). A worker that is stopped while it waits leaves without a turn. Sources skip a sample
-whose turn came more than half an interval after its moment (`Turn.late`): a machine that cannot
+whose turn came more than half an interval after its moment (`Turn.skips`): a machine that cannot
 keep up then checks fewer samples, on time, instead of every sample late. Sound is never
 skipped: a window of it costs a fraction of a sample.
 """
@@ -25,6 +25,7 @@ import math
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _STOP_POLL = 0.25
@@ -90,12 +91,18 @@ class Turns:
 
 
 class Turn:
-    """One worker's hold on `turns` (None: no turns, every call is free and nothing is late)."""
+    """One worker's hold on `turns` (None: no turns, every call is free and nothing is late).
+    `on_skip` is told of every sample skipped for lateness."""
 
-    def __init__(self, turns: Turns | None = None) -> None:
+    def __init__(
+        self, turns: Turns | None = None, *, on_skip: Callable[[], None] | None = None
+    ) -> None:
         self.turns = turns
         self.held = False
+        self.on_skip = on_skip
         self._last = -math.inf
+        """When this worker last had a turn that it used (monotonic)."""
+        self._before = -math.inf
 
     def take(self, stop: threading.Event) -> bool:
         """Hold a turn (at once if it is held already); False when stopped while waiting."""
@@ -103,7 +110,7 @@ class Turn:
             return True
         self.held = self.turns.acquire(self._last, stop)
         if self.held:
-            self._last = time.monotonic()
+            self._before, self._last = self._last, time.monotonic()
         return self.held
 
     def give(self) -> None:
@@ -111,7 +118,15 @@ class Turn:
             self.held = False
             self.turns.release()
 
-    def late(self, due: float, interval: float) -> bool:
-        """Whether work due at `due` got its turn too late to be worth doing: more than half an
-        interval after it. Never without turns."""
-        return self.turns is not None and time.monotonic() - due > interval / 2
+    def skips(self, due: float, interval: float) -> bool:
+        """Whether a sample due at `due` is skipped, its turn having come too late for it to be
+        worth taking: more than half an interval after it. Never without turns."""
+        late = self.turns is not None and time.monotonic() - due > interval / 2
+        if late:
+            # A turn spent on skipping does not count as one had: the worker keeps its place
+            # in the rotation, or the venues served early in a busy round would be served
+            # first again in the next, and the others skipped again.
+            self._last = self._before
+            if self.on_skip is not None:
+                self.on_skip()
+        return late

@@ -4,6 +4,7 @@ its share."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from itertools import pairwise
@@ -97,7 +98,7 @@ def test_a_worker_stopped_while_it_waits_leaves_without_a_turn() -> None:
 def test_without_turns_a_turn_is_always_free_and_never_late() -> None:
     turn = Turn()
     assert turn.take(threading.Event())
-    assert not turn.late(time.monotonic() - 100.0, interval=2.0)
+    assert not turn.skips(time.monotonic() - 100.0, interval=2.0)
     with pytest.raises(ValueError, match="at least one turn"):
         Turns(0)
 
@@ -176,6 +177,7 @@ class _SlowListener(AudioChecker):
 def test_one_turn_for_the_sight_and_sound_of_many_venues(
     black_after_six: Path,  # noqa: F811
     tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Four venues seen every 0.25 s at 0.1 s a check — more than one turn can do — and heard:
     never two pieces of work at once, every venue seen and heard, and each sample seen on time
@@ -201,6 +203,7 @@ def test_one_turn_for_the_sight_and_sound_of_many_venues(
     sampler = Sampler(on_sample=sampled, on_status=lambda *_: None, turns=turns)
     listener = AudioSampler(on_audio=listened, on_status=lambda *_: None, turns=turns)
     venues = [f"V{n}" for n in range(4)]
+    caplog.set_level(logging.WARNING, logger="frame_checks.sampler")
     try:
         for venue in venues:
             began[venue] = time.monotonic()
@@ -214,6 +217,10 @@ def test_one_turn_for_the_sight_and_sound_of_many_venues(
     assert sorted(seen) == venues and sorted(heard) == venues
     counts = [len(samples) for samples in seen.values()]
     assert sum(counts) < len(venues) * 3.0 / interval  # samples were given up
+    assert sampler.given_up > 0
+    behind = [m for m in (r.getMessage() for r in caplog.records) if "frame checks behind" in m]
+    assert len(behind) == 1  # told once, not at every sample
+    assert "this machine cannot keep up with its 4 venues" in behind[0]
     assert min(counts) >= 3
     # how much later than its venue's first sample each one came (the file's opening aside):
     # at most half an interval waiting for the turn, and the check itself
