@@ -37,7 +37,7 @@ class _AudioWorker(threading.Thread):
         self.target = target
         self.checker = checker
         self.stopping = threading.Event()
-        self.turn = Turn(sampler.turns)
+        self.turn = Turn(sampler.turns, skippable=False)
         self._last: tuple[SourceState, str] | None = None
 
     def report(self, state: SourceState, detail: str = "") -> None:

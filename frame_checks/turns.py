@@ -4,17 +4,20 @@ Each venue has its own worker threads. Left to themselves, a hundred workers dec
 checking at once share the cores in slices: once the machine cannot keep up, every piece of work
 takes longer and every sample comes late. With turns, a worker does its heavy work (checking and
 reporting a sample, then decoding the next; decoding and judging a chunk of sound) only while it
-holds a turn. There are as many turns as cores, so each piece runs to its end once started, and
-a free turn goes to the waiting worker that has gone longest without using one: when there is
-more work than the turns can do, the venues take their turns in rotation.
+holds a turn. There are as many turns as cores, so each piece runs to its end once started. A
+free turn goes first to the sound, which is never skipped and costs little, then to the waiting
+worker that has gone longest without using one: when there is more work than the turns can do,
+the venues' pictures take their turns in rotation.
 
 Invariants: a worker holds at most one turn and gives it back before it waits — for the next
 moment of a file read at stream time, or for a stream's next packets (a live stream's decoding
 is done as it arrives, outside the turns: a reader that waited for a turn would lose its
 packets). A worker that is stopped while it waits leaves without a turn. Sources skip a sample
-whose turn came more than half an interval after its moment (`Turn.skips`): a machine that cannot
-keep up then checks fewer samples, on time, instead of every sample late. Sound is never
-skipped: a window of it costs a fraction of a sample.
+whose turn came more than half an interval after its moment, or a whole interval after it when
+the venue's last sample was skipped too (`Turn.skips`): a machine that cannot keep up then
+checks fewer samples, each within an interval of its moment, instead of every sample later and
+later, and a venue skipped once is not left behind by the venues whose turns come first. Sound
+is never skipped: a window of it costs a fraction of a sample.
 """
 
 from __future__ import annotations
@@ -42,8 +45,10 @@ def available_cores() -> int:
 
 @dataclass(order=True)
 class _Waiter:
+    skippable: bool
+    """Work that may be skipped waits behind work that may not."""
     last: float
-    """When the worker last had a turn (monotonic; minus infinity: never)."""
+    """When the worker last used a turn (monotonic; minus infinity: never)."""
     ticket: int
     granted: threading.Event = field(compare=False, default_factory=threading.Event)
 
@@ -61,14 +66,15 @@ class Turns:
         self._waiting: list[_Waiter] = []
         self._tickets = itertools.count()
 
-    def acquire(self, last: float, stop: threading.Event) -> bool:
-        """Wait for a turn, for a worker that last had one at `last` (the monotonic clock);
-        False when `stop` was set first (no turn is then held)."""
+    def acquire(self, last: float, stop: threading.Event, *, skippable: bool = True) -> bool:
+        """Wait for a turn, for a worker that last used one at `last` (the monotonic clock),
+        behind the workers whose work may not be skipped when its own may; False when `stop`
+        was set first (no turn is then held)."""
         with self._lock:
             if self._free and not self._waiting:
                 self._free -= 1
                 return True
-            waiter = _Waiter(last, next(self._tickets))
+            waiter = _Waiter(skippable, last, next(self._tickets))
             heapq.heappush(self._waiting, waiter)
         while not waiter.granted.wait(_STOP_POLL):
             if stop.is_set():
@@ -92,23 +98,30 @@ class Turns:
 
 class Turn:
     """One worker's hold on `turns` (None: no turns, every call is free and nothing is late).
-    `on_skip` is told of every sample skipped for lateness."""
+    A worker whose work may be skipped (pictures) waits behind those whose work may not
+    (sound); `on_skip` is told of every sample skipped for lateness."""
 
     def __init__(
-        self, turns: Turns | None = None, *, on_skip: Callable[[], None] | None = None
+        self,
+        turns: Turns | None = None,
+        *,
+        skippable: bool = True,
+        on_skip: Callable[[], None] | None = None,
     ) -> None:
         self.turns = turns
         self.held = False
+        self.skippable = skippable
         self.on_skip = on_skip
         self._last = -math.inf
         """When this worker last had a turn that it used (monotonic)."""
         self._before = -math.inf
+        self._skipped = False
 
     def take(self, stop: threading.Event) -> bool:
         """Hold a turn (at once if it is held already); False when stopped while waiting."""
         if self.turns is None or self.held:
             return True
-        self.held = self.turns.acquire(self._last, stop)
+        self.held = self.turns.acquire(self._last, stop, skippable=self.skippable)
         if self.held:
             self._before, self._last = self._last, time.monotonic()
         return self.held
@@ -120,8 +133,13 @@ class Turn:
 
     def skips(self, due: float, interval: float) -> bool:
         """Whether a sample due at `due` is skipped, its turn having come too late for it to be
-        worth taking: more than half an interval after it. Never without turns."""
-        late = self.turns is not None and time.monotonic() - due > interval / 2
+        worth taking: more than half an interval after it — a whole interval after it when the
+        worker's last sample was skipped too, so that a venue whose turn keeps coming late
+        still takes every other sample. Never without turns."""
+        if self.turns is None:
+            return False
+        allowed = interval if self._skipped else interval / 2
+        late = self._skipped = time.monotonic() - due > allowed
         if late:
             # A turn spent on skipping does not count as one had: the worker keeps its place
             # in the rotation, or the venues served early in a busy round would be served
